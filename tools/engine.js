@@ -1,0 +1,262 @@
+'use strict';
+// Runs the built Convertly node through n8n-core's real WorkflowExecute: parameters and
+// expressions are resolved, credentials applied and errors wrapped exactly as in n8n. Used by
+// the tests, `npm run demo` and `npm run bench`. Plain JS because it needs Node built-ins,
+// which n8n's strict lint forbids in .ts files.
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+// n8n-core reads these when it loads: keep its files out of $HOME and its logs quiet.
+process.env.N8N_USER_FOLDER ??= fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-n8n-'));
+process.env.N8N_LOG_LEVEL ??= 'silent';
+
+const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+const { ICredentialsHelper, NodeHelpers, Workflow, NodeConnectionTypes } = require('n8n-workflow');
+
+const ROOT = path.resolve(__dirname, '..');
+const NODE_TYPE = 'n8n-nodes-convertly.convertly';
+const INPUT_TYPE = 'test.input';
+const CREDENTIAL_TEST_TYPE = 'test.credentialTest';
+
+/** Loads the compiled node and credential from dist/ (run `npm run build` first). */
+function loadPackage(distDir = path.join(ROOT, 'dist')) {
+	const nodeFile = path.join(distDir, 'nodes/Convertly/Convertly.node.js');
+	if (!fs.existsSync(nodeFile)) throw new Error(`${nodeFile} is missing: run "npm run build" first`);
+	const { Convertly } = require(nodeFile);
+	const { ConvertlyApi } = require(path.join(distDir, 'credentials/ConvertlyApi.credentials.js'));
+	return { node: new Convertly(), credential: new ConvertlyApi() };
+}
+
+/** Emits the items given in its `items` parameter: the input of the node under test. */
+class InputNode {
+	description = {
+		displayName: 'Input',
+		name: 'input',
+		group: ['input'],
+		version: 1,
+		description: 'Emits fixed items',
+		defaults: { name: 'Input' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	};
+
+	async execute() {
+		const items = JSON.parse(this.getNodeParameter('items', 0));
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+/**
+ * Sends a credential type's `test.request` with the credential applied and judges the answer
+ * by its `rules`, as n8n's credential tester does (any non-2xx fails; a matching
+ * `responseCode` rule gives its message).
+ */
+function credentialTestNode(credentialType, resolve) {
+	return class CredentialTestNode {
+		description = {
+			displayName: 'Credential Test',
+			name: 'credentialTest',
+			group: ['input'],
+			version: 1,
+			description: 'Runs a credential test request',
+			defaults: { name: 'Credential Test' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: credentialType.name, required: true }],
+			properties: [],
+		};
+
+		async execute() {
+			const { request, rules = [] } = credentialType.test;
+			const response = await this.helpers.httpRequestWithAuthentication.call(this, credentialType.name, {
+				method: request.method ?? 'GET',
+				url: `${resolve(request.baseURL)}${request.url}`,
+				qs: request.qs,
+				json: true,
+				ignoreHttpStatusErrors: true,
+				returnFullResponse: true,
+			});
+			let result = { status: 'OK', message: 'Connection successful!' };
+			if (response.statusCode >= 300) {
+				const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === response.statusCode);
+				result = {
+					status: 'Error',
+					message: rule ? rule.properties.message : `Received HTTP status code: ${response.statusCode}`,
+				};
+			}
+			return [[{ json: { ...result, statusCode: response.statusCode } }]];
+		}
+	};
+}
+
+/** n8n's CLI credentials helper, reduced to what a run needs; resolves generic `authenticate`. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(credentialTypes, data) {
+		super();
+		this.credentialTypes = credentialTypes;
+		this.data = data;
+	}
+
+	getParentTypes() {
+		return [];
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+
+	async authenticate(credentials, typeName, requestOptions, workflow, node) {
+		const auth = this.credentialTypes[typeName].authenticate;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		if (!auth || auth.type !== 'generic') return requestOptions;
+		const resolve = (value) =>
+			typeof value === 'string' && value.startsWith('=')
+				? String(
+						workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ??
+							'',
+					)
+				: value;
+		for (const [where, entries] of Object.entries(auth.properties)) {
+			requestOptions[where] ??= {};
+			for (const [key, value] of Object.entries(entries)) requestOptions[where][resolve(key)] = resolve(value);
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials() {
+		throw new Error('not needed');
+	}
+
+	async getDecrypted(_additionalData, _nodeCredentials, type) {
+		// Like n8n, fill in the defaults of fields the user left unset; always a fresh copy.
+		const defaults = {};
+		for (const property of this.credentialTypes[type].properties) defaults[property.name] = property.default;
+		return { ...defaults, ...this.data };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties(type) {
+		return this.credentialTypes[type].properties;
+	}
+}
+
+function nodeTypesOf(types) {
+	return {
+		getByName: (type) => types[type],
+		getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(types[type], version),
+		getKnownTypes: () => ({}),
+	};
+}
+
+let executionCounter = 0;
+
+/**
+ * Runs Input → node of `nodeType` as a manual execution.
+ * @returns {{ execution: Promise<object> & { cancel(): void }, done: Promise<RunResult> }}
+ */
+function runWorkflow({ nodeType, typeName, parameters, credentialType, credentials, items = [{}], settings = {} }) {
+	const types = { [INPUT_TYPE]: new InputNode(), [typeName]: nodeType };
+	const nodeTypes = nodeTypesOf(types);
+	const input = {
+		id: 'input',
+		name: 'Input',
+		type: INPUT_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { items: JSON.stringify(items) },
+	};
+	const node = {
+		id: 'node',
+		name: 'Node',
+		type: typeName,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters,
+		credentials: { [credentialType.name]: { id: '1', name: 'Test credential' } },
+		...settings,
+	};
+	const workflowData = {
+		id: 'wf',
+		name: 'Test',
+		nodes: [input, node],
+		connections: { Input: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } },
+		active: false,
+		settings: {},
+	};
+	const workflow = new Workflow({ ...workflowData, nodeTypes });
+	const executionId = `exec-${++executionCounter}`;
+	const base = 'http://127.0.0.1:5678';
+	const additionalData = {
+		executionId,
+		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
+		credentialsHelper: new TestCredentialsHelper({ [credentialType.name]: credentialType }, credentials),
+		variables: {},
+		currentNodeExecutionIndex: 0,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: base,
+	};
+	const execution = new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: input });
+	const done = execution.then((run) => {
+		const nodeRun = run.data.resultData.runData.Node?.[0];
+		return {
+			run,
+			status: run.status,
+			items: nodeRun?.data?.main?.[0] ?? [],
+			error: run.data.resultData.error ?? nodeRun?.error,
+		};
+	});
+	return { execution, done };
+}
+
+/** Runs the Convertly node with the given parameters, credential data and input items. */
+function runConvertly({ parameters, credentials, items, settings, dist } = {}) {
+	const { node, credential } = loadPackage(dist);
+	return runWorkflow({ nodeType: node, typeName: NODE_TYPE, parameters, credentialType: credential, credentials, items, settings });
+}
+
+/** Runs the credential's Test request through the engine; resolves to { status, message, statusCode }. */
+async function testCredential(credentials, dist) {
+	const { credential } = loadPackage(dist);
+	const helper = new TestCredentialsHelper({ [credential.name]: credential }, credentials);
+	const decrypted = await helper.getDecrypted(undefined, undefined, credential.name);
+	const scratch = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes: nodeTypesOf({}) });
+	const resolve = (value) =>
+		typeof value === 'string' && value.startsWith('=')
+			? scratch.expression.getSimpleParameterValue({ name: 'x', parameters: {} }, value, 'internal', { $credentials: decrypted }, undefined, '')
+			: value;
+	const TestNode = credentialTestNode(credential, resolve);
+	const { done } = runWorkflow({
+		nodeType: new TestNode(),
+		typeName: CREDENTIAL_TEST_TYPE,
+		parameters: {},
+		credentialType: credential,
+		credentials,
+	});
+	const result = await done;
+	if (result.status !== 'success') throw result.error;
+	return result.items[0].json;
+}
+
+module.exports = { runConvertly, testCredential, loadPackage, NODE_TYPE };
