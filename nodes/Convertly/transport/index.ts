@@ -15,8 +15,8 @@ export const DEFAULT_BASE_URL = 'https://convertly.sh';
 /** Retry policy. Exported so the README, the tests and the code agree on one set of numbers. */
 export const RETRY_POLICY = {
 	/** Attempts per request for 5xx answers and dropped connections. */
-	maxAttempts: 5,
-	/** Exponential backoff for 5xx and dropped connections: 0.5 s, 1 s, 2 s, 4 s … (with jitter). */
+	maxAttempts: 4,
+	/** Exponential backoff for 5xx and dropped connections: 0.5 s, 1 s, 2 s (each with jitter). */
 	backoffBaseMs: 500,
 	backoffCapMs: 8_000,
 	/** A 429 without Retry-After waits 1 s, 2 s, 4 s … up to this cap. */
@@ -123,7 +123,13 @@ export class ConvertlyClient {
 			}
 			const delay = retryDelay(result, attempt, scope);
 			if (delay === undefined || Date.now() + delay > deadline) {
-				throw toApiError(this.node, result, { scope, jobId, attempts: attempt, retryDelay: delay });
+				throw toApiError(this.node, result, {
+					baseUrl: this.baseUrl,
+					scope,
+					jobId,
+					attempts: attempt,
+					retryDelay: delay,
+				});
 			}
 			if (result.kind === 'response' && result.statusCode === 429) {
 				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
@@ -141,7 +147,7 @@ export class ConvertlyClient {
 			throw toApiError(
 				this.node,
 				{ kind: 'response', statusCode: 429, body: {}, headers: {} },
-				{ scope, jobId, attempts: 0, retryDelay: wait },
+				{ baseUrl: this.baseUrl, scope, jobId, attempts: 0, retryDelay: wait },
 			);
 		}
 		await this.sleep(wait, scope.itemIndex);
@@ -248,6 +254,7 @@ function nonJsonError(node: INode, result: Attempt & { kind: 'response' }, itemI
 }
 
 interface ErrorDetails {
+	baseUrl: string;
 	scope: RequestScope;
 	jobId?: string;
 	attempts: number;
@@ -258,12 +265,14 @@ function toApiError(node: INode, result: Attempt, details: ErrorDetails): NodeAp
 	const { itemIndex } = details.scope;
 	const retried = details.attempts > 1 ? ` The node tried ${details.attempts} times.` : '';
 	if (result.kind === 'network') {
+		// n8n swaps a message that names a system error code for a generic one, so the code
+		// goes in the description.
 		return new NodeApiError(
 			node,
 			{ connection: result.code },
 			{
-				message: `Could not reach Convertly: the connection failed (${result.code})`,
-				description: `The request did not get an answer.${retried} Check the Base URL in the Convertly API credential and your network, then try again.`,
+				message: `Could not reach Convertly at ${details.baseUrl}`,
+				description: `The connection failed (${result.code}).${retried} Check the Base URL in the Convertly API credential and your network, then try again.`,
 				itemIndex,
 			},
 		);

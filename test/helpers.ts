@@ -1,0 +1,74 @@
+import type { Simulator, SimulatorOptions } from '../simulator';
+import { startSimulator } from '../simulator';
+import type { CredentialData, Execution, RunResult } from '../tools/engine';
+import { runConvertly } from '../tools/engine';
+
+export type { RunResult, Simulator };
+
+/** One simulator for the test file, emptied before each test. */
+export function useSimulator(options?: SimulatorOptions): () => Simulator {
+	let simulator: Simulator | undefined;
+	beforeAll(async () => {
+		simulator = await startSimulator(options);
+	});
+	afterAll(async () => await simulator?.close());
+	beforeEach(() => {
+		simulator?.reset();
+		simulator?.setLatency(options?.latencyMs ?? 0);
+		simulator?.setRateLimit(null);
+	});
+	return () => {
+		if (!simulator) throw new Error('simulator not started');
+		return simulator;
+	};
+}
+
+export function getJobParameters(jobId: unknown, extra: Record<string, unknown> = {}) {
+	return { resource: 'job', operation: 'get', jobId, ...extra };
+}
+
+export interface StartOptions {
+	items?: Array<Record<string, unknown>>;
+	credentials?: Partial<CredentialData>;
+	continueOnFail?: boolean;
+}
+
+/** Starts the Convertly node in n8n's engine against the simulator. */
+export function start(
+	simulator: Simulator,
+	parameters: Record<string, unknown>,
+	options: StartOptions = {},
+): Execution {
+	return runConvertly({
+		parameters,
+		credentials: { apiKey: simulator.apiKey, baseUrl: simulator.url, ...options.credentials },
+		items: options.items,
+		settings: options.continueOnFail ? { onError: 'continueRegularOutput' } : {},
+	});
+}
+
+export async function run(
+	simulator: Simulator,
+	parameters: Record<string, unknown>,
+	options: StartOptions = {},
+): Promise<RunResult> {
+	return await start(simulator, parameters, options).done;
+}
+
+/** The run data as n8n would store it, to search for secrets. */
+export function serialise(value: unknown): string {
+	const seen = new WeakSet<object>();
+	return JSON.stringify(value, (_key, entry: unknown) => {
+		if (typeof entry === 'object' && entry !== null) {
+			if (seen.has(entry)) return '[circular]';
+			seen.add(entry);
+			if (entry instanceof Error) {
+				const copy: Record<string, unknown> = { message: entry.message, stack: entry.stack };
+				for (const name of Object.getOwnPropertyNames(entry)) copy[name] = (entry as unknown as Record<string, unknown>)[name];
+				copy.cause = (entry as { cause?: unknown }).cause;
+				return copy;
+			}
+		}
+		return entry;
+	});
+}

@@ -1,0 +1,37 @@
+// Types for the engine runner (plain JS so that it may use Node built-ins).
+import type { ExecutionError, INodeExecutionData, IRun } from 'n8n-workflow';
+
+export interface CredentialData {
+	apiKey: string;
+	authHeader?: 'bearer' | 'xApiKey';
+	baseUrl?: string;
+}
+
+export interface RunResult {
+	run: IRun;
+	status: IRun['status'];
+	items: INodeExecutionData[];
+	error?: ExecutionError;
+}
+
+export interface RunOptions {
+	parameters: Record<string, unknown>;
+	credentials: CredentialData;
+	items?: Array<Record<string, unknown>>;
+	/** Node settings such as { continueOnFail: true } or { onError: 'continueRegularOutput' }. */
+	settings?: Record<string, unknown>;
+	dist?: string;
+}
+
+export interface Execution {
+	/** The engine's own promise: cancel() is what n8n's Stop button calls. */
+	execution: Promise<IRun> & { cancel(): void };
+	done: Promise<RunResult>;
+}
+
+export const NODE_TYPE: string;
+export function runConvertly(options: RunOptions): Execution;
+export function testCredential(
+	credentials: CredentialData,
+	dist?: string,
+): Promise<{ status: 'OK' | 'Error'; message: string; statusCode: number }>;
