@@ -7,4 +7,6 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
 	setupFiles: ['<rootDir>/test/setup-env.js'],
 	testTimeout: 20000,
+	// The engine tests mostly wait on the simulator's clock, not the CPU: run more files at once.
+	maxWorkers: 4,
 };

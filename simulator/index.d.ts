@@ -61,6 +61,8 @@ export interface RecordedRequest {
 	at: number;
 	jobId?: string;
 	status?: number | 'dropped';
+	/** The job status the answer carried, for successful job reads. */
+	jobStatus?: string;
 }
 
 export interface SimulatorOptions {

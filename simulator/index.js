@@ -78,6 +78,7 @@ async function startSimulator(options = {}) {
 			at: Date.now(),
 			jobId: undefined,
 			status: undefined,
+			jobStatus: undefined,
 		};
 		stats.requests.push(record);
 		stats.inFlight++;
@@ -112,7 +113,9 @@ async function startSimulator(options = {}) {
 				if (!job) return answer(res, record, 404, { error: 'Job not found.' });
 				const jobFault = takeFault(job.faults, () => true);
 				if (jobFault && (await applyFault(jobFault, req, res, record))) return;
-				return answer(res, record, 200, jobView(job, now()));
+				const view = jobView(job, now());
+				record.jobStatus = view.status;
+				return answer(res, record, 200, view);
 			}
 			return answer(res, record, 404, { error: `No route for ${req.method} ${url.pathname}.` });
 		} finally {

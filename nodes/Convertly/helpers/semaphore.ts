@@ -1,18 +1,22 @@
 /**
  * Bounds how many requests are in flight at once across all items of one execution.
- * Waiters are served first come, first served; an aborted waiter leaves the queue.
+ * Waiters are served first come, first served. `close()` turns away every waiter and every later
+ * caller, so that one abort listener serves them all (thousands of per-waiter listeners would
+ * trip Node's listener-leak warning).
  */
 export class Semaphore {
 	private available: number;
 
-	private readonly waiters: Array<() => void> = [];
+	private closedWith: Error | undefined;
+
+	private readonly waiters: Array<{ grant: () => void; refuse: (error: Error) => void }> = [];
 
 	constructor(capacity: number) {
 		this.available = Math.max(1, Math.floor(capacity));
 	}
 
-	async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-		await this.acquire(signal);
+	async run<T>(task: () => Promise<T>): Promise<T> {
+		await this.acquire();
 		try {
 			return await task();
 		} finally {
@@ -20,34 +24,24 @@ export class Semaphore {
 		}
 	}
 
-	private async acquire(signal?: AbortSignal): Promise<void> {
+	close(reason: Error): void {
+		this.closedWith = reason;
+		for (const waiter of this.waiters.splice(0)) waiter.refuse(reason);
+	}
+
+	private async acquire(): Promise<void> {
+		if (this.closedWith) throw this.closedWith;
 		if (this.available > 0) {
 			this.available--;
 			return;
 		}
-		await new Promise<void>((resolve, reject) => {
-			const grant = () => {
-				signal?.removeEventListener('abort', onAbort);
-				resolve();
-			};
-			const onAbort = () => {
-				const index = this.waiters.indexOf(grant);
-				if (index !== -1) this.waiters.splice(index, 1);
-				reject(signal?.reason);
-			};
-			if (signal?.aborted) {
-				onAbort();
-				return;
-			}
-			signal?.addEventListener('abort', onAbort, { once: true });
-			this.waiters.push(grant);
-		});
+		await new Promise<void>((grant, refuse) => this.waiters.push({ grant, refuse }));
 	}
 
 	private release(): void {
 		const next = this.waiters.shift();
 		// The slot passes straight to the next waiter, so `available` only grows when none wait.
-		if (next) next();
+		if (next) next.grant();
 		else this.available++;
 	}
 }

@@ -56,13 +56,24 @@ export class ConvertlyClient {
 	/** Epoch ms until which no request is sent, after a 429 from any item. */
 	private pausedUntil = 0;
 
+	/** Settles when the signal aborts: one listener for every sleep and queued request. */
+	private readonly stopped: Promise<void>;
+
 	private constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly baseUrl: string,
 		maxConcurrency: number,
-		readonly signal: AbortSignal,
+		private readonly signal: AbortSignal,
 	) {
 		this.slots = new Semaphore(maxConcurrency);
+		this.stopped = new Promise<void>((resolve) => {
+			const stop = () => {
+				this.slots.close(new Error('stopped'));
+				resolve();
+			};
+			if (signal.aborted) stop();
+			else signal.addEventListener('abort', stop, { once: true });
+		});
 	}
 
 	static async create(
@@ -94,13 +105,7 @@ export class ConvertlyClient {
 
 	/** Sleeps unless the execution is stopped first. */
 	async sleep(ms: number, itemIndex: number): Promise<void> {
-		if (ms > 0) {
-			try {
-				await sleep(ms, this.signal);
-			} catch {
-				// The only way sleep rejects is the abort signal firing.
-			}
-		}
+		if (ms > 0 && !this.signal.aborted) await Promise.race([sleep(ms), this.stopped]);
 		this.throwIfCancelled(itemIndex);
 	}
 
@@ -116,7 +121,7 @@ export class ConvertlyClient {
 		const deadline = scope.deadline ?? Date.now() + RETRY_POLICY.plainRequestBudgetMs;
 		for (let attempt = 1; ; attempt++) {
 			await this.waitForRateLimitPause(deadline, scope, jobId);
-			const result = await this.slots.run(() => this.send(path, deadline, scope), this.signal);
+			const result = await this.queue(() => this.send(path, deadline, scope), scope.itemIndex);
 			if (result.kind === 'response' && result.statusCode < 300) {
 				if (typeof result.body === 'object' && result.body !== null) return result.body;
 				throw nonJsonError(this.node, result, scope.itemIndex);
@@ -136,6 +141,16 @@ export class ConvertlyClient {
 			} else {
 				await this.sleep(delay, scope.itemIndex);
 			}
+		}
+	}
+
+	private async queue<T>(task: () => Promise<T>, itemIndex: number): Promise<T> {
+		try {
+			return await this.slots.run(task);
+		} catch (error) {
+			// The semaphore only refuses once stopped; anything else came from the task.
+			this.throwIfCancelled(itemIndex);
+			throw new NodeOperationError(this.node, error as Error, { itemIndex });
 		}
 	}
 
