@@ -9,4 +9,5 @@ module.exports = {
 	testTimeout: 20000,
 	// The engine tests mostly wait on the simulator's clock, not the CPU: run more files at once.
 	maxWorkers: 4,
+	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -4,26 +4,27 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { CancelledError, ConvertlyClient } from '../transport';
 import * as job from './job';
 
-type ItemOperation = (
-	this: IExecuteFunctions,
-	client: ConvertlyClient,
-	itemIndex: number,
-) => Promise<INodeExecutionData[]>;
+interface ItemOperation {
+	execute(this: IExecuteFunctions, client: ConvertlyClient, itemIndex: number): Promise<INodeExecutionData[]>;
+	/** How many items to work on at once; by default as many as requests may be in flight. */
+	itemsInParallel?(this: IExecuteFunctions, itemCount: number, maxConcurrency: number): number;
+}
 
 const operations: Record<string, Record<string, ItemOperation>> = {
-	job: { get: job.get.execute },
+	job: { get: job.get },
 };
 
 /**
- * Runs the chosen operation for all items at once (requests are bounded by Max Concurrency in
- * the client) and returns their output in input order. With Continue On Fail a failing item
- * becomes an error item; without it the first failure stops the other items and is thrown.
+ * Runs the chosen operation over the items, several at once (requests are bounded by Max
+ * Concurrency in the client), and returns their output in input order. With Continue On Fail a
+ * failing item becomes an error item; without it the first failure stops the other items and is
+ * thrown.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = operations[resource]?.[operation];
-	if (!run) {
+	const chosen = operations[resource]?.[operation];
+	if (!chosen) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" on "${resource}" is not supported`);
 	}
 
@@ -37,25 +38,39 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const client = await ConvertlyClient.create(this, maxConcurrency, signal);
 
 	let firstError: Error | undefined;
-	const outputs = await Promise.all(
-		items.map(async (_item, itemIndex) => {
-			try {
-				return await run.call(this, client, itemIndex);
-			} catch (error) {
-				if (!(error instanceof CancelledError) && this.continueOnFail()) {
-					return [errorItem(error, itemIndex)];
-				}
-				firstError ??= error;
-				stopSiblings.abort();
-				return [];
+	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
+		try {
+			return await chosen.execute.call(this, client, itemIndex);
+		} catch (error) {
+			if (!(error instanceof CancelledError) && this.continueOnFail()) {
+				return [errorItem(error, itemIndex)];
 			}
-		}),
-	);
+			firstError ??= error;
+			stopSiblings.abort();
+			return [];
+		}
+	};
+	const parallel = chosen.itemsInParallel?.call(this, items.length, maxConcurrency) ?? maxConcurrency;
+	const outputs = await mapInPool(items.length, parallel, runItem);
 
 	if (firstError instanceof NodeApiError) throw new NodeApiError(this.getNode(), firstError as unknown as JsonObject);
 	if (firstError instanceof NodeOperationError) throw new NodeOperationError(this.getNode(), firstError);
 	if (firstError) throw new NodeOperationError(this.getNode(), firstError);
 	return [outputs.flat()];
+}
+
+/** Maps 0…count-1 with at most `size` calls pending at once, keeping results in index order. */
+async function mapInPool<T>(count: number, size: number, map: (index: number) => Promise<T>): Promise<T[]> {
+	const results = new Array<T>(count);
+	let next = 0;
+	const worker = async () => {
+		while (next < count) {
+			const index = next++;
+			results[index] = await map(index);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(size, count)) }, worker));
+	return results;
 }
 
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {

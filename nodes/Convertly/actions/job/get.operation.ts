@@ -165,6 +165,17 @@ interface WaitSettings {
 	includeWaitDetails?: boolean;
 }
 
+/**
+ * Waiting items must all be in progress together (N jobs should take about one job's time);
+ * plain Gets only need as many items in progress as requests may be in flight.
+ */
+export function itemsInParallel(this: IExecuteFunctions, itemCount: number, maxConcurrency: number): number {
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		if (this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean) return itemCount;
+	}
+	return maxConcurrency;
+}
+
 /** Gets one item's job (and waits for it when asked) and returns that item's output items. */
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run bench`: performance of the Convertly node in n8n's real engine against the local
+// simulator. Prints a table and writes bench/results/latest.json (and a timestamped copy).
+//   (a) wait mode, 50 jobs finishing at staggered times within 1–5 s: wall time against the
+//       ideal (longest job + one poll interval) and against a sequential poller (the JS SDK's
+//       jobs.wait run item after item);
+//   (b) requests per job during that wait against ceil(duration / pollInterval) + 2;
+//   (c) plain Get of 1,000 items: node throughput against raw undici at the same concurrency;
+//   (d) peak RSS growth for 10,000 plain Get items (in a fresh child process).
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { Agent, request } = require('undici');
+const { startSimulator, DEMO_API_KEY } = require('../simulator');
+const { runConvertly } = require('../tools/engine');
+
+const RESULTS_DIR = path.join(__dirname, 'results');
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function getParameters(extra = {}) {
+	return { resource: 'job', operation: 'get', jobId: '={{ $json.id }}', ...extra };
+}
+
+async function runNode(simulator, parameters, items) {
+	const startedAt = performance.now();
+	const result = await runConvertly({
+		parameters,
+		credentials: { apiKey: simulator.apiKey, baseUrl: simulator.url },
+		items,
+	}).done;
+	const ms = performance.now() - startedAt;
+	if (result.status !== 'success') throw new Error(`node run failed: ${result.error?.message}`);
+	return { ms, items: result.items };
+}
+
+/** Convertly's JS SDK jobs.wait (2 s interval, 120 s timeout), run for one item after another. */
+async function sequentialSdkPoller(simulator, jobIds) {
+	const dispatcher = new Agent({ connections: 1 });
+	const startedAt = performance.now();
+	for (const jobId of jobIds) {
+		const waitStart = Date.now();
+		for (;;) {
+			const response = await request(`${simulator.url}/api/jobs/${encodeURIComponent(jobId)}`, {
+				headers: { authorization: `Bearer ${simulator.apiKey}` },
+				dispatcher,
+			});
+			const job = await response.body.json();
+			if (job.status === 'completed' || job.status === 'failed') break;
+			if (Date.now() - waitStart > 120_000) throw new Error(`Timed out waiting for Convertly job ${jobId}.`);
+			await new Promise((resolve) => setTimeout(resolve, 2000));
+		}
+	}
+	const ms = performance.now() - startedAt;
+	await dispatcher.close();
+	return ms;
+}
+
+function staggeredJobs(simulator, count) {
+	// Durations spread evenly over 1–5 s, in shuffled order.
+	return Array.from({ length: count }, (_, index) => 1000 + Math.round((4000 * ((index * 37) % count)) / (count - 1))).map(
+		(processingMs) => ({ processingMs, job: simulator.addJob({ processingMs }) }),
+	);
+}
+
+async function benchWait(simulator) {
+	const pollIntervalSeconds = 2;
+	const parameters = getParameters({ waitForCompletion: true, waitOptions: { pollInterval: pollIntervalSeconds, timeout: 60 } });
+
+	simulator.reset();
+	const jobs = staggeredJobs(simulator, 50);
+	const { ms: nodeMs } = await runNode(simulator, parameters, jobs.map(({ job }) => ({ id: job.jobId })));
+	const longest = Math.max(...jobs.map(({ processingMs }) => processingMs));
+	const idealMs = longest + pollIntervalSeconds * 1000;
+	const perJob = jobs.map(({ job, processingMs }) => ({
+		requests: simulator.requestsFor(job.jobId).length,
+		bound: Math.ceil(processingMs / (pollIntervalSeconds * 1000)) + 2,
+	}));
+
+	simulator.reset();
+	const sequentialJobs = staggeredJobs(simulator, 50);
+	const sequentialMs = await sequentialSdkPoller(simulator, sequentialJobs.map(({ job }) => job.jobId));
+
+	return {
+		a: {
+			items: 50,
+			pollIntervalSeconds,
+			nodeSeconds: nodeMs / 1000,
+			idealSeconds: idealMs / 1000,
+			ratioToIdeal: nodeMs / idealMs,
+			sequentialSdkSeconds: sequentialMs / 1000,
+			target: 'ratioToIdeal <= 1.2',
+			pass: nodeMs / idealMs <= 1.2,
+		},
+		b: {
+			maxRequestsPerJob: Math.max(...perJob.map((job) => job.requests)),
+			worstMarginToBound: Math.min(...perJob.map((job) => job.bound - job.requests)),
+			totalRequests: perJob.reduce((sum, job) => sum + job.requests, 0),
+			target: 'requests <= ceil(duration / pollInterval) + 2 for every job',
+			pass: perJob.every((job) => job.requests <= job.bound),
+		},
+	};
+}
+
+async function rawUndici(simulator, jobIds, concurrency) {
+	const dispatcher = new Agent({ connections: concurrency });
+	let next = 0;
+	const startedAt = performance.now();
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < jobIds.length) {
+				const jobId = jobIds[next++];
+				const response = await request(`${simulator.url}/api/jobs/${encodeURIComponent(jobId)}`, {
+					headers: { authorization: `Bearer ${simulator.apiKey}`, accept: 'application/json' },
+					dispatcher,
+				});
+				await response.body.json();
+			}
+		}),
+	);
+	const ms = performance.now() - startedAt;
+	await dispatcher.close();
+	return ms;
+}
+
+async function benchThroughput(latencyMs) {
+	const count = 1000;
+	const concurrency = 5;
+	const ids = Array.from({ length: count }, (_, index) => `throughput-${index}`);
+	const fixture = path.join(require('node:os').tmpdir(), `convertly-bench-c-${process.pid}.json`);
+	fs.writeFileSync(fixture, JSON.stringify({ jobs: ids.map((jobId) => ({ jobId, processingMs: 0 })) }));
+	// The simulator runs in its own process so that it does not take CPU from the clients.
+	const simulator = await simulatorProcess(fixture);
+	try {
+		await request(`${simulator.url}/__simulator/config`, { method: 'POST', body: JSON.stringify({ latencyMs }) });
+		const items = ids.map((id) => ({ id }));
+		await runNode(simulator, getParameters(), items.slice(0, 50)); // warm-up
+		const { ms: nodeMs, items: output } = await runNode(simulator, getParameters({ options: { maxConcurrency: concurrency } }), items);
+		if (output.length !== count) throw new Error(`expected ${count} items, got ${output.length}`);
+		const rawMs = await rawUndici(simulator, ids, concurrency);
+		const nodePerSecond = count / (nodeMs / 1000);
+		const rawPerSecond = count / (rawMs / 1000);
+		return {
+			items: count,
+			concurrency,
+			simulatorLatencyMs: latencyMs,
+			nodePerSecond,
+			rawUndiciPerSecond: rawPerSecond,
+			ratio: nodePerSecond / rawPerSecond,
+			target: 'ratio >= 0.5',
+			pass: nodePerSecond / rawPerSecond >= 0.5,
+		};
+	} finally {
+		simulator.stop();
+		fs.rmSync(fixture, { force: true });
+	}
+}
+
+/** Starts `npm run simulator` in its own process, so that its memory is not counted. */
+async function simulatorProcess(fixture) {
+	const { spawn } = require('node:child_process');
+	const child = spawn(process.execPath, [path.join(__dirname, '../simulator/cli.js'), '--port', '0', '--fixture', fixture], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const url = await new Promise((resolve, reject) => {
+		let text = '';
+		child.stdout.on('data', (chunk) => {
+			text += chunk;
+			const match = /listening on (http:\/\/\S+)/.exec(text);
+			if (match) resolve(match[1]);
+		});
+		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+	});
+	return { url, apiKey: DEMO_API_KEY, stop: () => child.kill() };
+}
+
+/** Runs in a child process of its own, with the simulator in another, so RSS is the node's. */
+async function rssChild() {
+	const count = 10_000;
+	const ids = Array.from({ length: count }, (_, index) => `bench-${index}`);
+	const fixture = path.join(require('node:os').tmpdir(), `convertly-bench-${process.pid}.json`);
+	fs.writeFileSync(fixture, JSON.stringify({ jobs: ids.map((jobId) => ({ jobId, processingMs: 0, totalFiles: 2 })) }));
+	const simulator = await simulatorProcess(fixture);
+	try {
+		await runNode(simulator, getParameters(), ids.slice(0, 20).map((id) => ({ id }))); // load everything first
+		global.gc?.();
+		const baseline = process.memoryUsage().rss;
+		let peak = baseline;
+		const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+		const { ms, items } = await runNode(simulator, getParameters(), ids.map((id) => ({ id })));
+		peak = Math.max(peak, process.memoryUsage().rss);
+		clearInterval(sampler);
+		const growthMb = (peak - baseline) / 1024 / 1024;
+		process.stdout.write(
+			JSON.stringify({
+				items: count,
+				outputItems: items.length,
+				seconds: ms / 1000,
+				baselineRssMb: baseline / 1024 / 1024,
+				peakRssMb: peak / 1024 / 1024,
+				growthMb,
+				target: 'growthMb < 150',
+				pass: growthMb < 150,
+			}),
+		);
+	} finally {
+		simulator.stop();
+		fs.rmSync(fixture, { force: true });
+	}
+}
+
+const fmt = (value, digits = 2) => (typeof value === 'number' ? value.toFixed(digits) : String(value));
+
+async function main() {
+	if (process.argv.includes('--rss-child')) return await rssChild();
+
+	const simulator = await startSimulator();
+	const results = { date: new Date().toISOString(), node: process.version, machine: `${require('node:os').cpus().length} cores` };
+	try {
+		out('Running (a)+(b): wait mode, 50 staggered jobs …');
+		Object.assign(results, await benchWait(simulator));
+		out('Running (c): plain Get of 1,000 items …');
+		results.c = await benchThroughput(0);
+		results.cWithLatency = await benchThroughput(20);
+	} finally {
+		await simulator.close();
+	}
+	out('Running (d): RSS for 10,000 items in a fresh process …');
+	results.d = JSON.parse(execFileSync(process.execPath, ['--expose-gc', __filename, '--rss-child'], { encoding: 'utf8' }));
+
+	const rows = [
+		['(a) wait, 50 jobs: node / ideal (longest + 1 poll)', `${fmt(results.a.nodeSeconds)} s / ${fmt(results.a.idealSeconds)} s = ${fmt(results.a.ratioToIdeal)}×`, '≤ 1.2×', results.a.pass],
+		['(a) sequential SDK-style poller, same jobs', `${fmt(results.a.sequentialSdkSeconds)} s`, 'for comparison', true],
+		['(b) most requests for one job (margin to bound)', `${results.b.maxRequestsPerJob} (≥ ${results.b.worstMarginToBound} under)`, '≤ ceil(d/i)+2', results.b.pass],
+		['(c) 1,000 Gets, 0 ms latency: node / raw undici', `${fmt(results.c.nodePerSecond, 0)} / ${fmt(results.c.rawUndiciPerSecond, 0)} per s = ${fmt(results.c.ratio)}×`, '≥ 0.5×', results.c.pass],
+		['(c) 1,000 Gets, 20 ms latency: node / raw undici', `${fmt(results.cWithLatency.nodePerSecond, 0)} / ${fmt(results.cWithLatency.rawUndiciPerSecond, 0)} per s = ${fmt(results.cWithLatency.ratio)}×`, '≥ 0.5×', results.cWithLatency.pass],
+		['(d) 10,000 Gets: peak RSS growth', `${fmt(results.d.growthMb, 0)} MB (peak ${fmt(results.d.peakRssMb, 0)} MB)`, '< 150 MB', results.d.pass],
+	];
+	out();
+	out(`| case | measured | target | met |`);
+	out(`|---|---|---|---|`);
+	for (const [name, measured, target, pass] of rows) out(`| ${name} | ${measured} | ${target} | ${pass ? 'yes' : 'NO'} |`);
+
+	fs.mkdirSync(RESULTS_DIR, { recursive: true });
+	const json = `${JSON.stringify(results, null, 2)}\n`;
+	fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), json);
+	fs.writeFileSync(path.join(RESULTS_DIR, `${results.date.replace(/[:.]/g, '-')}.json`), json);
+	out(`\nWrote ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack ?? error}\n`);
+	process.exit(1);
+});
