@@ -124,11 +124,30 @@ describe('errors a user can meet', () => {
 			expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 			const [first, missing, empty, overQuota, last] = result.items.map((item) => item.json);
 			expect(first.status).toBe('completed');
-			expect(missing).toMatchObject({ error: 'Job "missing-job" was not found: Job not found.', httpCode: '404' });
+			expect(missing).toEqual({
+				error: 'Job "missing-job" was not found: Job not found.',
+				details: { httpCode: '404', description: expect.stringContaining('same account') },
+			});
 			expect(empty.error).toBe('The Job ID is empty');
-			expect(overQuota).toMatchObject({ httpCode: '402' });
+			expect(overQuota).toMatchObject({ details: { httpCode: '402' } });
 			expect(String(overQuota.error)).toContain('quota exceeded');
 			expect(last.jobId).toBe(good.jobId);
+		});
+
+		it('with "Continue (using error output)", failing items leave on the error output', async () => {
+			const good = simulator().addJob({ processingMs: 0 });
+			const result = await run(simulator(), getJobParameters('={{ $json.id }}'), {
+				onError: 'continueErrorOutput',
+				items: [{ id: 'missing-job' }, { id: good.jobId }],
+			});
+			expect(result.status).toBe('success');
+			const [success, errors] = result.outputs;
+			expect(success?.map((item) => [item.json.jobId, item.pairedItem])).toEqual([[good.jobId, { item: 1 }]]);
+			expect(errors).toHaveLength(1);
+			// n8n merges the input item in, so the error branch still knows which job failed.
+			expect(errors?.[0].json).toMatchObject({ id: 'missing-job', details: { httpCode: '404' } });
+			expect(String(errors?.[0].json.error)).toContain('"missing-job" was not found');
+			expect(errors?.[0].pairedItem).toEqual({ item: 0 });
 		});
 
 		it('without it, the first failing item stops the node and names its item index', async () => {

@@ -31,6 +31,8 @@ export interface StartOptions {
 	items?: Array<Record<string, unknown>>;
 	credentials?: Partial<CredentialData>;
 	continueOnFail?: boolean;
+	/** n8n's On Error setting; continueOnFail: true is 'continueRegularOutput'. */
+	onError?: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
 }
 
 /** Starts the Convertly node in n8n's engine against the simulator. */
@@ -43,7 +45,11 @@ export function start(
 		parameters,
 		credentials: { apiKey: simulator.apiKey, baseUrl: simulator.url, ...options.credentials },
 		items: options.items,
-		settings: options.continueOnFail ? { onError: 'continueRegularOutput' } : {},
+		settings: options.onError
+			? { onError: options.onError }
+			: options.continueOnFail
+				? { onError: 'continueRegularOutput' }
+				: {},
 	});
 }
 

@@ -10,7 +10,10 @@ export interface CredentialData {
 export interface RunResult {
 	run: IRun;
 	status: IRun['status'];
+	/** The main output's items. */
 	items: INodeExecutionData[];
+	/** Every output: with On Error = continueErrorOutput, [success items, error items]. */
+	outputs: Array<INodeExecutionData[] | null>;
 	error?: ExecutionError;
 }
 

@@ -224,6 +224,7 @@ function runWorkflow({ nodeType, typeName, parameters, credentialType, credentia
 			run,
 			status: run.status,
 			items: nodeRun?.data?.main?.[0] ?? [],
+			outputs: nodeRun?.data?.main ?? [],
 			error: run.data.resultData.error ?? nodeRun?.error,
 		};
 	});

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CancelledError, ConvertlyClient } from '../transport';
@@ -73,11 +73,15 @@ async function mapInPool<T>(count: number, size: number, map: (index: number) =>
 	return results;
 }
 
+/**
+ * n8n sends an item to the error output (On Error: "Continue (using error output)") only when
+ * its JSON has no keys but error, message and details, so the extra facts go under details.
+ */
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
-	const json: INodeExecutionData['json'] = { error: error.message };
+	const details: IDataObject = {};
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (error.description) json.description = error.description;
+		if (error.description) details.description = error.description;
 	}
-	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
-	return { json, pairedItem: { item: itemIndex } };
+	if (error instanceof NodeApiError && error.httpCode) details.httpCode = error.httpCode;
+	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
