@@ -37,6 +37,8 @@ export interface SimulatorJobSpec {
 	extra?: Record<string, unknown>;
 	faults?: SimulatorFault[];
 	createdAt?: string;
+	/** Start the job's lifecycle at its first read rather than at creation. */
+	startsOnFirstRead?: boolean;
 }
 
 export interface SimulatorJob {

@@ -111,6 +111,10 @@ async function startSimulator(options = {}) {
 			if (req.method === 'GET' && jobSegment !== undefined) {
 				const job = jobs.get(record.jobId);
 				if (!job) return answer(res, record, 404, { error: 'Job not found.' });
+				if (job.startsOnFirstRead) {
+					job.startsOnFirstRead = false;
+					job.createdAt = now();
+				}
 				const jobFault = takeFault(job.faults, () => true);
 				if (jobFault && (await applyFault(jobFault, req, res, record))) return;
 				const view = jobView(job, now());

@@ -35,6 +35,8 @@ function normaliseSpec(spec = {}, now) {
 		extra: spec.extra ?? {},
 		faults: (spec.faults ?? []).map((fault) => ({ times: 1, ...fault })),
 		createdAt: spec.createdAt === undefined ? now : Date.parse(spec.createdAt),
+		// The job's clock starts at its first read instead of now (for runs that boot slowly).
+		startsOnFirstRead: spec.startsOnFirstRead === true,
 	};
 }
 

@@ -1,0 +1,141 @@
+'use strict';
+// CLI tier: the package loaded by a real n8n as an installed community package; the example
+// workflows imported and executed with `n8n execute` against the simulator.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { after, before, describe, it } = require('node:test');
+
+const { startSimulator } = require('../simulator');
+const { ROOT, makeUserFolder, n8nCli, nodeOutputs, parseRawOutput } = require('./lib');
+
+const EXAMPLES = path.join(ROOT, 'examples');
+const readExample = (file) => JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+const SIMULATOR_CREDENTIAL = 'cvlySimulator001';
+
+describe('n8n CLI: import and execute the example workflows', () => {
+	let simulator;
+	let userFolder;
+	const waitJobId = 'e2e-wait-job';
+
+	before(async () => {
+		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
+		simulator.addJob({ jobId: waitJobId, totalFiles: 3, pendingMs: 1000, processingMs: 2500, startsOnFirstRead: true });
+		userFolder = makeUserFolder('cli');
+		const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-import-'));
+
+		const [credential] = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'credentials.simulator.json'), 'utf8'));
+		const credentials = [
+			{ ...credential, data: { ...credential.data, baseUrl: simulator.url } },
+			{ ...credential, id: 'cvlySimXApiKey01', name: 'Convertly (x-api-key)', data: { ...credential.data, authHeader: 'xApiKey', baseUrl: simulator.url } },
+			{ ...credential, id: 'cvlyWrongKey0001', name: 'Convertly (wrong key)', data: { ...credential.data, apiKey: 'cvly_wrong_key', baseUrl: simulator.url } },
+		];
+		fs.writeFileSync(path.join(scratch, 'credentials.json'), JSON.stringify(credentials));
+
+		const workflows = path.join(scratch, 'workflows');
+		fs.mkdirSync(workflows);
+		for (const file of fs.readdirSync(EXAMPLES).filter((name) => !name.startsWith('credentials'))) {
+			let workflow = readExample(file);
+			if (file === 'wait-for-a-job.json') workflow = withJobId(workflow, waitJobId);
+			fs.writeFileSync(path.join(workflows, file), JSON.stringify(workflow));
+		}
+		// The get-a-job example again, once with the x-api-key credential and once with a wrong key.
+		for (const [id, credentialId, name] of [
+			['cvlyE2eXApiKey01', 'cvlySimXApiKey01', 'Convertly (x-api-key)'],
+			['cvlyE2eWrongKey1', 'cvlyWrongKey0001', 'Convertly (wrong key)'],
+		]) {
+			const workflow = readExample('get-a-job.json');
+			workflow.id = id;
+			workflow.name = `${workflow.name} (${name})`;
+			workflow.nodes.find((node) => node.name === 'Convertly').credentials.convertlyApi = { id: credentialId, name };
+			fs.writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify(workflow));
+		}
+
+		const imported = await n8nCli(userFolder, ['import:credentials', `--input=${path.join(scratch, 'credentials.json')}`]);
+		assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+		const importedWorkflows = await n8nCli(userFolder, ['import:workflow', '--separate', `--input=${workflows}`]);
+		assert.equal(importedWorkflows.code, 0, importedWorkflows.stdout + importedWorkflows.stderr);
+	});
+
+	after(async () => {
+		await simulator?.close();
+	});
+
+	async function execute(workflowId) {
+		simulator.resetStats();
+		const result = await n8nCli(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput']);
+		return { ...result, requests: simulator.requests() };
+	}
+
+	it('get a job: outputs the job as Convertly returned it, sent with Authorization: Bearer', async () => {
+		const result = await execute('cvlyExampleGet01');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const run = parseRawOutput(result.stdout);
+		assert.equal(run.status, 'success');
+		const [items] = nodeOutputs(run, 'Convertly');
+		assert.equal(items.length, 1);
+		assert.equal(items[0].json.jobId, 'a755a89a-3a63-4f3e-88ff-7fef50d42d7d');
+		assert.equal(items[0].json.status, 'completed');
+		assert.equal(items[0].json.results.length, 3);
+		assert.equal(result.requests.length, 1);
+		assert.equal(result.requests[0].headers.authorization, `Bearer ${simulator.apiKey}`);
+		assert.equal(result.requests[0].headers['x-api-key'], undefined);
+	});
+
+	it('the x-api-key credential sends only x-api-key', async () => {
+		const result = await execute('cvlyE2eXApiKey01');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		assert.equal(parseRawOutput(result.stdout).status, 'success');
+		assert.equal(result.requests[0].headers['x-api-key'], simulator.apiKey);
+		assert.equal(result.requests[0].headers.authorization, undefined);
+	});
+
+	it('a wrong key fails with the node’s 401 message, and the key is not printed', async () => {
+		const result = await execute('cvlyE2eWrongKey1');
+		assert.equal(result.code, 1);
+		const output = result.stdout + result.stderr;
+		assert.match(output, /Convertly rejected the API key: Invalid API key\./);
+		assert.doesNotMatch(output, /cvly_wrong_key/);
+	});
+
+	it('split results: one item per result file, each with the jobId', async () => {
+		const result = await execute('cvlyExampleSplit');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const [items] = nodeOutputs(parseRawOutput(result.stdout), 'Convertly');
+		assert.deepEqual(items.map((item) => item.json.filename), ['file-1.webp', 'file-2.webp', 'file-3.webp']);
+		assert.ok(items.every((item) => item.json.jobId === 'a755a89a-3a63-4f3e-88ff-7fef50d42d7d'));
+	});
+
+	it('wait for a job: keeps checking until the job has completed', async () => {
+		const result = await execute('cvlyExampleWait1');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const [items] = nodeOutputs(parseRawOutput(result.stdout), 'Convertly');
+		assert.equal(items[0].json.status, 'completed');
+		assert.ok(items[0].json.waitDetails.polls >= 3, `polls: ${items[0].json.waitDetails.polls}`);
+		const statuses = result.requests.map((request) => request.jobStatus);
+		assert.deepEqual([statuses[0], statuses.at(-1)], ['pending', 'completed']);
+		assert.ok(statuses.includes('processing'));
+	});
+
+	it('error branch: the missing job leaves on the error output, the good one on the main output', async () => {
+		const result = await execute('cvlyExampleError');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const run = parseRawOutput(result.stdout);
+		const [success, errors] = nodeOutputs(run, 'Convertly');
+		assert.deepEqual(success.map((item) => item.json.jobId), ['a755a89a-3a63-4f3e-88ff-7fef50d42d7d']);
+		assert.equal(errors.length, 1);
+		assert.equal(errors[0].json.jobId, 'job-that-does-not-exist');
+		assert.match(errors[0].json.error, /was not found/);
+		assert.equal(errors[0].json.details.httpCode, '404');
+		assert.equal(nodeOutputs(run, 'Handle failed items')[0].length, 1);
+	});
+});
+
+/** Points the example's "Set" node at another job. */
+function withJobId(workflow, jobId) {
+	const set = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.set');
+	set.parameters.jsonOutput = JSON.stringify({ jobId }, null, 2);
+	return workflow;
+}

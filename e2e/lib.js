@@ -1,0 +1,168 @@
+'use strict';
+// Helpers for the end-to-end suite: run n8n's CLI, start and stop `n8n start`, talk to its REST
+// API. Every process started here is recorded in $E2E_PID_DIR so that e2e/run.sh's trap can
+// stop it by PID even if a test crashes.
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const RUNTIME = path.join(ROOT, 'e2e', 'n8n-runtime');
+const N8N_BIN = process.env.N8N_BIN ?? path.join(RUNTIME, 'node_modules', '.bin', 'n8n');
+const ENCRYPTION_KEY = 'convertly-e2e-encryption-key';
+const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
+
+function pidFile(pid) {
+	const dir = process.env.E2E_PID_DIR;
+	return dir ? path.join(dir, `${pid}.pid`) : undefined;
+}
+
+/** A fresh n8n user folder with the built package linked as an installed community package. */
+function makeUserFolder(name) {
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), `convertly-e2e-${name}-`));
+	const nodes = path.join(folder, '.n8n', 'nodes', 'node_modules');
+	fs.mkdirSync(nodes, { recursive: true });
+	fs.symlinkSync(ROOT, path.join(nodes, 'n8n-nodes-convertly'));
+	return folder;
+}
+
+function n8nEnv(userFolder, extra = {}) {
+	return {
+		...process.env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+		N8N_LOG_LEVEL: 'info',
+		...extra,
+	};
+}
+
+/** Runs an n8n CLI command to completion; resolves to { code, stdout, stderr, ms }. */
+function n8nCli(userFolder, args, { brokerPort = 5691, timeoutMs = 120_000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const startedAt = Date.now();
+		const child = spawn(N8N_BIN, args, {
+			cwd: RUNTIME,
+			env: n8nEnv(userFolder, { N8N_RUNNERS_BROKER_PORT: String(brokerPort) }),
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const file = pidFile(child.pid);
+		if (file) fs.writeFileSync(file, String(child.pid));
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		const timer = setTimeout(() => {
+			killGroup(child.pid);
+			reject(new Error(`n8n ${args.join(' ')} took over ${timeoutMs} ms\n${stdout}\n${stderr}`));
+		}, timeoutMs);
+		child.on('error', reject);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			killGroup(child.pid); // its task runner, if any, goes with it
+			if (file) fs.rmSync(file, { force: true });
+			resolve({ code, stdout, stderr, ms: Date.now() - startedAt });
+		});
+	});
+}
+
+/** The run data JSON that `n8n execute --rawOutput` prints after its log lines. */
+function parseRawOutput(stdout) {
+	const start = stdout.startsWith('{') ? 0 : stdout.indexOf('\n{') + 1;
+	if (start < 0 || stdout[start] !== '{') throw new Error(`no JSON in n8n output:\n${stdout}`);
+	return JSON.parse(stdout.slice(start));
+}
+
+/** The items of a node's first run, per output. */
+function nodeOutputs(runData, nodeName) {
+	const run = runData.data.resultData.runData[nodeName]?.[0];
+	if (!run) throw new Error(`node "${nodeName}" did not run`);
+	return run.data?.main ?? [];
+}
+
+function killGroup(pid) {
+	for (const target of [-pid, pid]) {
+		try {
+			process.kill(target, 'SIGTERM');
+		} catch {
+			// already gone
+		}
+	}
+}
+
+/** Starts `n8n start` and waits until /healthz/readiness answers 200. */
+async function startServer(userFolder, port) {
+	const logFile = path.join(ARTIFACTS, `n8n-server-${port}.log`);
+	fs.mkdirSync(ARTIFACTS, { recursive: true });
+	const log = fs.openSync(logFile, 'w');
+	const child = spawn(N8N_BIN, ['start'], {
+		cwd: RUNTIME,
+		env: n8nEnv(userFolder, { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(port + 1) }),
+		detached: true,
+		stdio: ['ignore', log, log],
+	});
+	const file = pidFile(child.pid);
+	if (file) fs.writeFileSync(file, String(child.pid));
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const startedAt = Date.now();
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}; see ${logFile}`);
+		try {
+			const response = await fetch(`${baseUrl}/healthz/readiness`);
+			if (response.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() - startedAt > 180_000) throw new Error(`n8n not ready after 180 s; see ${logFile}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	return {
+		baseUrl,
+		readyMs: Date.now() - startedAt,
+		logFile,
+		stop: async () => {
+			killGroup(child.pid);
+			await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+			if (file) fs.rmSync(file, { force: true });
+		},
+	};
+}
+
+/** A tiny cookie-keeping client for n8n's internal REST API. */
+function restClient(baseUrl) {
+	let cookie = '';
+	const call = async (method, route, body) => {
+		const response = await fetch(`${baseUrl}${route}`, {
+			method,
+			headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = response.headers.get('set-cookie');
+		if (setCookie) cookie = setCookie.split(';')[0];
+		const text = await response.text();
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+		return { status: response.status, json, text };
+	};
+	return { call, cookie: () => cookie };
+}
+
+const OWNER = { email: 'e2e@convertly.local', firstName: 'E2E', lastName: 'Convertly', password: 'Convertly-e2e-1' };
+
+module.exports = {
+	ROOT,
+	ARTIFACTS,
+	OWNER,
+	makeUserFolder,
+	n8nCli,
+	parseRawOutput,
+	nodeOutputs,
+	startServer,
+	restClient,
+};
