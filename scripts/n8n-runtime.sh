@@ -62,3 +62,17 @@ link_package() {
 	mkdir -p "$user_folder/.n8n/nodes/node_modules"
 	ln -sfn "$ROOT" "$user_folder/.n8n/nodes/node_modules/n8n-nodes-convertly"
 }
+
+# Stops the process groups led by the given PIDs: SIGTERM (n8n shuts down gracefully), then
+# SIGKILL for any still alive after 30 s, so that nothing is left behind.
+stop_groups() {
+	local pid
+	for pid in "$@"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+	for _ in $(seq 1 60); do
+		local alive=0
+		for pid in "$@"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+		[ "$alive" = 0 ] && return 0
+		sleep 0.5
+	done
+	for pid in "$@"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+}

@@ -1,0 +1,187 @@
+'use strict';
+// Server and browser tiers: `n8n start` with the package installed, owner set up over REST, a
+// webhook-triggered workflow answering with the job, then the editor in headless Chromium: add
+// the node from the node creator, execute it, and test good and bad keys in the credential dialog.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { after, before, describe, it } = require('node:test');
+
+const { startSimulator } = require('../simulator');
+const { ARTIFACTS, OWNER, ROOT, makeUserFolder, restClient, startServer } = require('./lib');
+
+const PORT = Number(process.env.E2E_N8N_PORT ?? 5699);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DONE_JOB = 'a755a89a-3a63-4f3e-88ff-7fef50d42d7d';
+
+describe('n8n server and editor', () => {
+	let simulator;
+	let server;
+	let rest;
+	let credentialId;
+
+	before(async () => {
+		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
+		server = await startServer(makeUserFolder('server'), PORT);
+		rest = restClient(server.baseUrl);
+		const setup = await rest.call('POST', '/rest/owner/setup', OWNER);
+		assert.equal(setup.status, 200, setup.text);
+		const credential = await rest.call('POST', '/rest/credentials', {
+			name: 'Convertly (local simulator)',
+			type: 'convertlyApi',
+			data: { apiKey: simulator.apiKey, authHeader: 'bearer', baseUrl: simulator.url },
+		});
+		assert.equal(credential.status, 200, credential.text);
+		credentialId = credential.json.data.id;
+	});
+
+	after(async () => {
+		await server?.stop();
+		await simulator?.close();
+	});
+
+	it('registers the node (and its tool variant) and the credential under the package’s names', async () => {
+		const nodes = await rest.call('GET', '/types/nodes.json');
+		const names = new Set(nodes.json.map((node) => node.name));
+		assert.ok(names.has('n8n-nodes-convertly.convertly'));
+		assert.ok(names.has('n8n-nodes-convertly.convertlyTool'));
+		const credentials = await rest.call('GET', '/types/credentials.json');
+		assert.ok(credentials.json.some((credential) => credential.name === 'convertlyApi'));
+	});
+
+	it('the credential test tells a good key from a rejected one', async () => {
+		const test = (apiKey) =>
+			rest.call('POST', '/rest/credentials/test', {
+				credentials: { id: credentialId, name: 'test', type: 'convertlyApi', data: { apiKey, authHeader: 'xApiKey', baseUrl: `${simulator.url}/` } },
+			});
+		assert.deepEqual((await test(simulator.apiKey)).json.data, { status: 'OK', message: 'Connection successful!' });
+		const rejected = (await test('cvly_revoked')).json.data;
+		assert.equal(rejected.status, 'Error');
+		assert.match(rejected.message, /Convertly rejected the API key/);
+	});
+
+	it('a webhook-triggered workflow answers with the job', async () => {
+		const created = await rest.call('POST', '/rest/workflows', {
+			name: 'Convertly webhook (e2e)',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: { Webhook: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
+			nodes: [
+				{
+					id: '10000000-0000-4000-8000-000000000001',
+					name: 'Webhook',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: '10000000-0000-4000-8000-0000000000aa',
+					parameters: { httpMethod: 'POST', path: 'convertly-e2e', responseMode: 'lastNode', options: {} },
+				},
+				{
+					id: '10000000-0000-4000-8000-000000000002',
+					name: 'Convertly',
+					type: 'n8n-nodes-convertly.convertly',
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: { resource: 'job', operation: 'get', jobId: '={{ $json.body.jobId }}' },
+					credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+				},
+			],
+		});
+		assert.equal(created.status, 200, created.text);
+		const { id, versionId } = created.json.data;
+		const activated = await rest.call('POST', `/rest/workflows/${id}/activate`, { versionId });
+		assert.equal(activated.status, 200, activated.text);
+
+		// Activation registers the production webhook a moment after the REST call returns.
+		let response;
+		for (let attempt = 0; attempt < 40; attempt++) {
+			response = await fetch(`${server.baseUrl}/webhook/convertly-e2e`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ jobId: DONE_JOB }),
+			});
+			if (response.status !== 404) break;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		assert.equal(response.status, 200);
+		const job = await response.json();
+		assert.equal(job.jobId, DONE_JOB);
+		assert.equal(job.status, 'completed');
+		assert.equal(job.results.length, 3);
+	});
+
+	describe('in the editor (headless Chromium)', () => {
+		let context;
+		let page;
+
+		before(async () => {
+			assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (e2e/run.sh does this as root)`);
+			const { chromium } = require('playwright-core');
+			fs.mkdirSync(ARTIFACTS, { recursive: true });
+			context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-chromium-')), {
+				executablePath: CHROMIUM,
+				headless: true,
+				baseURL: server.baseUrl,
+				viewport: { width: 1440, height: 900 },
+				args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			});
+			const login = await context.request.post('/rest/login', { data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
+			assert.equal(login.status(), 200);
+			page = context.pages()[0] ?? (await context.newPage());
+		});
+
+		after(async () => {
+			if (page) await page.screenshot({ path: path.join(ARTIFACTS, 'last-page.png') }).catch(() => {});
+			await context?.close();
+		});
+
+		it('finds Convertly in the node creator, adds “Get a job”, executes it and shows the job', async () => {
+			await page.goto('/workflow/new');
+			await page.click('[data-test-id="canvas-plus-button"]');
+			await page.fill('input[data-test-id="node-creator-search-bar"]', 'Convertly');
+			await page.locator('[data-test-id="item-iterator-item"]', { hasText: 'Convertly' }).first().click();
+			await page.locator('[data-test-id="item-iterator-item"]', { hasText: 'Get a job' }).first().click();
+
+			// The only Convertly credential is picked automatically.
+			const credential = page.locator('[data-test-id="node-credentials-select"] input').first();
+			await credential.waitFor();
+			assert.equal(await credential.inputValue(), 'Convertly (local simulator)');
+			await page.locator('[data-test-id="parameter-input-jobId"] input').first().fill(DONE_JOB);
+			simulator.resetStats();
+			await page.click('[data-test-id="node-execute-button"]');
+			const output = page.locator('[data-test-id="output-panel"]');
+			await output.filter({ hasText: 'completed' }).waitFor({ timeout: 30_000 });
+			const text = await output.innerText();
+			for (const expected of ['jobId', 'status', 'completed', 'totalFiles', 'a755a89a']) {
+				assert.ok(text.includes(expected), `output panel lacks "${expected}"`);
+			}
+			assert.deepEqual(
+				simulator.requests().map((request) => request.path),
+				[`/api/jobs/${DONE_JOB}`],
+			);
+			await page.screenshot({ path: path.join(ARTIFACTS, 'node-executed.png') });
+		});
+
+		it('the credential dialog reports a good key as tested and explains a rejected one', async () => {
+			await page.click('[data-test-id="credential-edit-button"]');
+			const dialog = page.locator('[data-test-id="editCredential-modal"]');
+			await dialog.locator('[data-test-id="credentials-config-container-test-success"]').waitFor({ timeout: 30_000 });
+			assert.match(await dialog.innerText(), /Connection tested successfully/);
+
+			const apiKey = dialog.locator('[data-test-id="parameter-input-apiKey"] input');
+			await apiKey.fill('cvly_revoked_key');
+			await dialog.locator('[data-test-id="credential-save-button"]').click();
+			await dialog.getByText('Couldn’t connect with these settings').waitFor({ timeout: 30_000 });
+			await dialog.getByText('More details').click();
+			await dialog.getByText('Convertly rejected the API key', { exact: false }).waitFor();
+			await page.screenshot({ path: path.join(ARTIFACTS, 'credential-rejected.png') });
+
+			// Put the good key back, which is tested again on save.
+			await apiKey.fill(simulator.apiKey);
+			await dialog.locator('[data-test-id="credential-save-button"]').click();
+			await dialog.locator('[data-test-id="credentials-config-container-test-success"]').waitFor({ timeout: 30_000 });
+		});
+	});
+});

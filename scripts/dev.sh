@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `npm run dev`: a local n8n with this package installed, against the Convertly simulator (or the
+# real API when CONVERTLY_API_KEY is set). The first run installs a pinned Node 24 and n8n into
+# git-ignored folders (about 4 minutes). Ctrl-C stops everything this script started.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+source scripts/n8n-runtime.sh
+
+PORT="${N8N_PORT:-5678}"
+SIMULATOR_PORT="${CONVERTLY_SIMULATOR_PORT:-4010}"
+OWNER_EMAIL=dev@convertly.local
+OWNER_PASSWORD=Convertly-dev-1
+export N8N_USER_FOLDER="$DEV_DIR/user"
+export N8N_ENCRYPTION_KEY=convertly-dev-encryption-key
+export N8N_PORT="$PORT" N8N_RUNNERS_BROKER_PORT=$((PORT + 1)) N8N_DEV_RELOAD=true N8N_LOG_LEVEL=info
+mkdir -p "$N8N_USER_FOLDER"
+
+pids=()
+cleanup() {
+	trap - EXIT INT TERM
+	echo
+	echo "[dev] stopping ${#pids[@]} processes"
+	[ ${#pids[@]} -gt 0 ] && stop_groups "${pids[@]}"
+	echo "[dev] stopped"
+}
+trap cleanup EXIT INT TERM
+
+# Runs a command in a process group of its own, so that stopping it also stops its children.
+start() {
+	local log=$1
+	shift
+	setsid "$@" >"$log" 2>&1 &
+	pids+=($!)
+}
+
+echo "[dev] building the package"
+npm run build >/dev/null
+link_package "$N8N_USER_FOLDER"
+
+if [ -n "${CONVERTLY_API_KEY:-}" ]; then
+	BASE_URL="${CONVERTLY_BASE_URL:-https://convertly.sh}"
+	API_KEY="$CONVERTLY_API_KEY"
+	CREDENTIAL_NAME="Convertly"
+	echo "[dev] using the real Convertly API at $BASE_URL"
+else
+	BASE_URL="http://127.0.0.1:$SIMULATOR_PORT"
+	API_KEY=cvly_simulator_demo_key
+	CREDENTIAL_NAME="Convertly (local simulator)"
+	start "$DEV_DIR/simulator.log" node simulator/cli.js --port "$SIMULATOR_PORT"
+	echo "[dev] Convertly simulator on $BASE_URL (log: .n8n-dev/simulator.log)"
+fi
+
+# The credential and the example workflows are (re)imported on every start, so the credential
+# always matches the mode chosen above. The file holding the key is deleted right after.
+import_dir="$(mktemp -d)"
+node -e '
+const fs = require("fs");
+const [file, dir, name, apiKey, baseUrl] = process.argv.slice(1);
+const [credential] = JSON.parse(fs.readFileSync(file, "utf8"));
+fs.writeFileSync(`${dir}/credentials.json`, JSON.stringify([{ ...credential, name, data: { ...credential.data, apiKey, baseUrl } }]));
+' examples/credentials.simulator.json "$import_dir" "$CREDENTIAL_NAME" "$API_KEY" "$BASE_URL"
+mkdir "$import_dir/workflows"
+cp examples/*.json "$import_dir/workflows/" && rm "$import_dir/workflows/credentials.simulator.json"
+(cd "$RUNTIME_DIR" && "$N8N_BIN" import:credentials --input="$import_dir/credentials.json" >/dev/null)
+(cd "$RUNTIME_DIR" && "$N8N_BIN" import:workflow --separate --input="$import_dir/workflows" >/dev/null)
+rm -rf "$import_dir"
+echo "[dev] imported the credential \"$CREDENTIAL_NAME\" and $(ls examples | grep -vc credentials) example workflows"
+
+start "$DEV_DIR/tsc.log" "$ROOT/node_modules/.bin/tsc" --watch --preserveWatchOutput -p tsconfig.json
+cd "$RUNTIME_DIR"
+start "$DEV_DIR/n8n.log" "$N8N_BIN" start
+cd "$ROOT"
+echo "[dev] starting n8n $N8N_VERSION (log: .n8n-dev/n8n.log)"
+for _ in $(seq 1 240); do
+	curl -fs "http://127.0.0.1:$PORT/healthz/readiness" >/dev/null 2>&1 && break
+	sleep 0.5
+done
+curl -fs "http://127.0.0.1:$PORT/healthz/readiness" >/dev/null || { echo "[dev] n8n did not become ready; see .n8n-dev/n8n.log" >&2; exit 1; }
+
+# Owner account on first start; later starts answer 400 (already set up), which is fine.
+curl -s -o /dev/null -X POST "http://127.0.0.1:$PORT/rest/owner/setup" -H 'content-type: application/json' \
+	-d "{\"email\":\"$OWNER_EMAIL\",\"firstName\":\"Dev\",\"lastName\":\"Convertly\",\"password\":\"$OWNER_PASSWORD\"}"
+
+cat <<EOF
+
+  n8n with n8n-nodes-convertly is running: http://127.0.0.1:$PORT
+  Log in as $OWNER_EMAIL / $OWNER_PASSWORD
+  Credential: "$CREDENTIAL_NAME" -> $BASE_URL
+  Example workflows: Convertly: get a job / wait for a job / one item per result file / error branch
+  Edits under nodes/ and credentials/ are recompiled and reloaded by n8n within seconds.
+  Ctrl-C stops n8n, the compiler$( [ -z "${CONVERTLY_API_KEY:-}" ] && echo ' and the simulator').
+
+EOF
+wait
