@@ -29,19 +29,27 @@ function loadPackage(distDir = path.join(ROOT, 'dist')) {
 	return { node: new Convertly(), credential: new ConvertlyApi() };
 }
 
-/** Emits the items given in its `items` parameter: the input of the node under test. */
-class InputNode {
-	description = {
-		displayName: 'Input',
-		name: 'input',
+/** The description of a helper node that exists only in these runs. */
+function helperDescription(displayName, name, extra) {
+	return {
+		displayName,
+		name,
 		group: ['input'],
 		version: 1,
-		description: 'Emits fixed items',
-		defaults: { name: 'Input' },
+		description: displayName,
+		defaults: { name: displayName },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+		properties: [],
+		...extra,
 	};
+}
+
+/** Emits the items given in its `items` parameter: the input of the node under test. */
+class InputNode {
+	description = helperDescription('Input', 'input', {
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	});
 
 	async execute() {
 		const items = JSON.parse(this.getNodeParameter('items', 0));
@@ -56,18 +64,9 @@ class InputNode {
  */
 function credentialTestNode(credentialType, resolve) {
 	return class CredentialTestNode {
-		description = {
-			displayName: 'Credential Test',
-			name: 'credentialTest',
-			group: ['input'],
-			version: 1,
-			description: 'Runs a credential test request',
-			defaults: { name: 'Credential Test' },
-			inputs: [NodeConnectionTypes.Main],
-			outputs: [NodeConnectionTypes.Main],
+		description = helperDescription('Credential Test', 'credentialTest', {
 			credentials: [{ name: credentialType.name, required: true }],
-			properties: [],
-		};
+		});
 
 		async execute() {
 			const { request, rules = [] } = credentialType.test;

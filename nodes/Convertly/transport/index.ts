@@ -109,7 +109,7 @@ export class ConvertlyClient {
 		this.throwIfCancelled(itemIndex);
 	}
 
-	throwIfCancelled(itemIndex: number): void {
+	private throwIfCancelled(itemIndex: number): void {
 		if (this.signal.aborted) {
 			throw new CancelledError(this.node, 'Execution canceled before the Convertly request finished', {
 				itemIndex,
