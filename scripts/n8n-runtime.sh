@@ -31,12 +31,19 @@ ensure_node24() {
 
 ensure_n8n() {
 	local stamp="$RUNTIME_DIR/node_modules/.convertly-installed"
-	if [ -f "$stamp" ] && cmp -s "$stamp" "$RUNTIME_DIR/package-lock.json"; then return; fi
-	log "installing n8n from e2e/n8n-runtime/package-lock.json (a few minutes the first time)"
-	# Install scripts are skipped: kafka's tries to download from GitHub. sqlite3 is then built.
-	(cd "$RUNTIME_DIR" && PATH="$NODE24_BIN:$PATH" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
-	(cd "$RUNTIME_DIR" && PATH="$NODE24_BIN:$PATH" npm rebuild sqlite3 --loglevel=error >&2)
-	cp "$RUNTIME_DIR/package-lock.json" "$stamp"
+	local sqlite_binding="$RUNTIME_DIR/node_modules/sqlite3/build/Release/node_sqlite3.node"
+	if ! { [ -f "$stamp" ] && cmp -s "$stamp" "$RUNTIME_DIR/package-lock.json"; }; then
+		log "installing n8n from e2e/n8n-runtime/package-lock.json (a few minutes the first time)"
+		# Install scripts are skipped: kafka's tries to download from GitHub. sqlite3 is built below.
+		(cd "$RUNTIME_DIR" && PATH="$NODE24_BIN:$PATH" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+		cp "$RUNTIME_DIR/package-lock.json" "$stamp"
+	fi
+	if [ ! -f "$sqlite_binding" ]; then
+		log "building sqlite3 for Node 24 (about a minute)"
+		# Explicitly on: under `npm run`, npm hands this project's ignore-scripts=true down to us.
+		(cd "$RUNTIME_DIR" && PATH="$NODE24_BIN:$PATH" npm_config_ignore_scripts=false npm rebuild sqlite3 --ignore-scripts=false --loglevel=error >&2)
+		[ -f "$sqlite_binding" ] || { log "sqlite3 did not build: $sqlite_binding is missing"; exit 1; }
+	fi
 }
 
 ensure_node24
