@@ -35,9 +35,16 @@ start() {
 	pids+=($!)
 }
 
+# n8n watches an installed package's whole folder and reloads on any change in it. So the package
+# n8n sees is a folder of its own holding only package.json and the compiled dist/ (which
+# `tsc --watch` below writes into), not the repository, whose logs and database would retrigger it.
+PACKAGE_DIR="$N8N_USER_FOLDER/.n8n/nodes/node_modules/n8n-nodes-convertly"
 echo "[dev] building the package"
 npm run build >/dev/null
-link_package "$N8N_USER_FOLDER"
+rm -rf "$PACKAGE_DIR"
+mkdir -p "$PACKAGE_DIR"
+cp package.json "$PACKAGE_DIR/"
+cp -R dist "$PACKAGE_DIR/dist"
 
 if [ -n "${CONVERTLY_API_KEY:-}" ]; then
 	BASE_URL="${CONVERTLY_BASE_URL:-https://convertly.sh}"
@@ -68,7 +75,7 @@ cp examples/*.json "$import_dir/workflows/" && rm "$import_dir/workflows/credent
 rm -rf "$import_dir"
 echo "[dev] imported the credential \"$CREDENTIAL_NAME\" and $(ls examples | grep -vc credentials) example workflows"
 
-start "$DEV_DIR/tsc.log" "$ROOT/node_modules/.bin/tsc" --watch --preserveWatchOutput -p tsconfig.json
+start "$DEV_DIR/tsc.log" "$ROOT/node_modules/.bin/tsc" --watch --preserveWatchOutput -p tsconfig.json --outDir "$PACKAGE_DIR/dist"
 cd "$RUNTIME_DIR"
 start "$DEV_DIR/n8n.log" "$N8N_BIN" start
 cd "$ROOT"
