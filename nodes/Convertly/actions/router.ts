@@ -29,6 +29,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const items = this.getInputData();
+	if (items.length === 0) return [[]];
 	const maxConcurrency = this.getNodeParameter('options.maxConcurrency', 0, 5) as number;
 	const stopSiblings = new AbortController();
 	const executionSignal = this.getExecutionCancelSignal();

@@ -243,6 +243,8 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
 	const trimmed = value.trim();
 	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+	// An HTTP date names its day and month; without letters it is not one (Date.parse("-5") is).
+	if (!/[a-z]/i.test(trimmed)) return undefined;
 	const date = Date.parse(trimmed);
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - now);

@@ -199,7 +199,7 @@ export async function execute(
 			itemIndex,
 		});
 	}
-	if (!(timeoutSeconds > 0 && timeoutSeconds <= LIMITS.maxTimeoutSeconds)) {
+	if (!(timeoutSeconds >= 1 && timeoutSeconds <= LIMITS.maxTimeoutSeconds)) {
 		throw new NodeOperationError(this.getNode(), `Timeout must be between 1 and ${LIMITS.maxTimeoutSeconds} seconds`, {
 			description: `It is ${timeoutSeconds}. For longer jobs, use Convertly webhooks or a loop with a Wait node instead of holding the workflow.`,
 			itemIndex,
