@@ -6,7 +6,8 @@
 //       ideal (longest job + one poll interval) and against a sequential poller (the JS SDK's
 //       jobs.wait run item after item);
 //   (b) requests per job during that wait against ceil(duration / pollInterval) + 2;
-//   (c) plain Get of 1,000 items: node throughput against raw undici at the same concurrency;
+//   (c) plain Get of 1,000 items: node throughput against raw undici at the same concurrency
+//       (each warmed up once, then the best of three runs);
 //   (d) peak RSS growth for 10,000 plain Get items (in a fresh child process).
 
 const fs = require('node:fs');
@@ -135,10 +136,21 @@ async function benchThroughput(latencyMs) {
 	try {
 		await request(`${simulator.url}/__simulator/config`, { method: 'POST', body: JSON.stringify({ latencyMs }) });
 		const items = ids.map((id) => ({ id }));
-		await runNode(simulator, getParameters(), items.slice(0, 50)); // warm-up
-		const { ms: nodeMs, items: output } = await runNode(simulator, getParameters({ options: { maxConcurrency: concurrency } }), items);
-		if (output.length !== count) throw new Error(`expected ${count} items, got ${output.length}`);
-		const rawMs = await rawUndici(simulator, ids, concurrency);
+		const parameters = getParameters({ options: { maxConcurrency: concurrency } });
+		// Both clients get the same treatment: one warm-up run for the JIT, then the best of three.
+		const nodeRuns = [];
+		const rawRuns = [];
+		for (let round = 0; round < 4; round++) {
+			const { ms, items: output } = await runNode(simulator, parameters, items);
+			if (output.length !== count) throw new Error(`expected ${count} items, got ${output.length}`);
+			const raw = await rawUndici(simulator, ids, concurrency);
+			if (round > 0) {
+				nodeRuns.push(ms);
+				rawRuns.push(raw);
+			}
+		}
+		const nodeMs = Math.min(...nodeRuns);
+		const rawMs = Math.min(...rawRuns);
 		const nodePerSecond = count / (nodeMs / 1000);
 		const rawPerSecond = count / (rawMs / 1000);
 		return {
@@ -148,6 +160,7 @@ async function benchThroughput(latencyMs) {
 			nodePerSecond,
 			rawUndiciPerSecond: rawPerSecond,
 			ratio: nodePerSecond / rawPerSecond,
+			method: 'best of 3 runs after one warm-up run, for each client',
 			target: 'ratio >= 0.5',
 			pass: nodePerSecond / rawPerSecond >= 0.5,
 		};
