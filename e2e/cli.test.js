@@ -18,13 +18,14 @@ const SIMULATOR_CREDENTIAL = 'cvlySimulator001';
 describe('n8n CLI: import and execute the example workflows', () => {
 	let simulator;
 	let userFolder;
+	let scratch;
 	const waitJobId = 'e2e-wait-job';
 
 	before(async () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
 		simulator.addJob({ jobId: waitJobId, totalFiles: 3, pendingMs: 1000, processingMs: 2500, startsOnFirstRead: true });
 		userFolder = makeUserFolder('cli');
-		const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-import-'));
+		scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-import-'));
 
 		const [credential] = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'credentials.simulator.json'), 'utf8'));
 		const credentials = [
@@ -61,6 +62,7 @@ describe('n8n CLI: import and execute the example workflows', () => {
 
 	after(async () => {
 		await simulator?.close();
+		for (const folder of [userFolder, scratch]) if (folder) fs.rmSync(folder, { recursive: true, force: true });
 	});
 
 	async function execute(workflowId) {

@@ -21,10 +21,12 @@ describe('n8n server and editor', () => {
 	let server;
 	let rest;
 	let credentialId;
+	let userFolder;
 
 	before(async () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
-		server = await startServer(makeUserFolder('server'), PORT);
+		userFolder = makeUserFolder('server');
+		server = await startServer(userFolder, PORT);
 		rest = restClient(server.baseUrl);
 		const setup = await rest.call('POST', '/rest/owner/setup', OWNER);
 		assert.equal(setup.status, 200, setup.text);
@@ -40,6 +42,7 @@ describe('n8n server and editor', () => {
 	after(async () => {
 		await server?.stop();
 		await simulator?.close();
+		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 	});
 
 	it('registers the node (and its tool variant) and the credential under the package’s names', async () => {
@@ -115,12 +118,14 @@ describe('n8n server and editor', () => {
 	describe('in the editor (headless Chromium)', () => {
 		let context;
 		let page;
+		let profile;
 
 		before(async () => {
 			assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (e2e/run.sh does this as root)`);
 			const { chromium } = require('playwright-core');
 			fs.mkdirSync(ARTIFACTS, { recursive: true });
-			context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-chromium-')), {
+			profile = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-chromium-'));
+			context = await chromium.launchPersistentContext(profile, {
 				executablePath: CHROMIUM,
 				headless: true,
 				baseURL: server.baseUrl,
@@ -135,6 +140,7 @@ describe('n8n server and editor', () => {
 		after(async () => {
 			if (page) await page.screenshot({ path: path.join(ARTIFACTS, 'last-page.png') }).catch(() => {});
 			await context?.close();
+			if (profile) fs.rmSync(profile, { recursive: true, force: true });
 		});
 
 		it('finds Convertly in the node creator, adds “Get a job”, executes it and shows the job', async () => {

@@ -9,7 +9,11 @@ const os = require('node:os');
 const path = require('node:path');
 
 // n8n-core reads these when it loads: keep its files out of $HOME and its logs quiet.
-process.env.N8N_USER_FOLDER ??= fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-n8n-'));
+if (!process.env.N8N_USER_FOLDER) {
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-n8n-'));
+	process.env.N8N_USER_FOLDER = userFolder;
+	process.on('exit', () => fs.rmSync(userFolder, { recursive: true, force: true }));
+}
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
 const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
