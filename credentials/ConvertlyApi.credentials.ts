@@ -20,7 +20,8 @@ export class ConvertlyApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/convertly.svg', dark: 'file:../icons/convertly.dark.svg' };
 
-	documentationUrl = 'https://docs.convertly.sh/authentication';
+	// n8n's credential dialog opens a non-n8n URL unchanged, so the anchor survives.
+	documentationUrl = 'https://github.com/convertly-sh/n8n-nodes-convertly#credentials';
 
 	properties: INodeProperties[] = [
 		{
