@@ -277,7 +277,12 @@ async function main() {
 	out(`\nWrote ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error.stack ?? error}\n`);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error) => {
+		process.stderr.write(`${error.stack ?? error}\n`);
+		process.exit(1);
+	});
+}
+
+// For profiling scripts: the same runs as the benchmark.
+module.exports = { benchThroughput, simulatorProcess, runNode, getParameters };
