@@ -1,8 +1,11 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	INode,
 	INodeExecutionData,
+	INodeParameters,
 	INodeProperties,
+	NodeParameterValueType,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -171,9 +174,56 @@ interface WaitSettings {
  */
 export function itemsInParallel(this: IExecuteFunctions, itemCount: number, maxConcurrency: number): number {
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		if (this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean) return itemCount;
+		if (parameter(this, 'waitForCompletion', itemIndex, false)) return itemCount;
 	}
 	return maxConcurrency;
+}
+
+interface ExecutionState {
+	node: INode;
+	/** Values of parameters that hold no expression: the same for every item. */
+	fixed: Map<string, unknown>;
+}
+
+/** n8n gives every run of the node a context of its own, so state keyed by it lasts one execution. */
+const executions = new WeakMap<IExecuteFunctions, ExecutionState>();
+
+function executionState(context: IExecuteFunctions): ExecutionState {
+	let state = executions.get(context);
+	if (!state) {
+		// getNode() returns a deep copy on every call: take it once.
+		state = { node: context.getNode(), fixed: new Map() };
+		executions.set(context, state);
+	}
+	return state;
+}
+
+/**
+ * getNodeParameter for one item. A parameter without an expression has the same value for every
+ * item, so it is read (resolved and copied by n8n) once per execution instead of once per item.
+ */
+function parameter<T>(context: IExecuteFunctions, name: string, itemIndex: number, fallback: T): T {
+	const state = executionState(context);
+	if (state.fixed.has(name)) return state.fixed.get(name) as T;
+	const value = context.getNodeParameter(name, itemIndex, fallback) as T;
+	if (!holdsExpression(configured(state.node.parameters, name))) state.fixed.set(name, value);
+	return value;
+}
+
+/** The parameter as configured ("options.output" is parameters.options.output). */
+function configured(parameters: INodeParameters, name: string): unknown {
+	let value: unknown = parameters;
+	for (const key of name.split('.')) {
+		if (typeof value !== 'object' || value === null) return undefined;
+		value = (value as Record<string, unknown>)[key];
+	}
+	return value;
+}
+
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (typeof value !== 'object' || value === null) return false;
+	return Object.values(value as Record<string, NodeParameterValueType>).some(holdsExpression);
 }
 
 /** Gets one item's job (and waits for it when asked) and returns that item's output items. */
@@ -182,15 +232,16 @@ export async function execute(
 	client: ConvertlyClient,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const jobId = parseJobId(this.getNode(), this.getNodeParameter('jobId', itemIndex), itemIndex);
-	const output = this.getNodeParameter('options.output', itemIndex, 'job') as OutputMode;
+	const { node } = executionState(this);
+	const jobId = parseJobId(node, this.getNodeParameter('jobId', itemIndex), itemIndex);
+	const output = parameter<OutputMode>(this, 'options.output', itemIndex, 'job');
 
-	if (!(this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean)) {
+	if (!parameter(this, 'waitForCompletion', itemIndex, false)) {
 		const job = await client.getJob(jobId, { itemIndex });
 		return jobToItems(job, output, itemIndex);
 	}
 
-	const settings = this.getNodeParameter('waitOptions', itemIndex, {}) as WaitSettings;
+	const settings = parameter<WaitSettings>(this, 'waitOptions', itemIndex, {});
 	const pollIntervalSeconds = settings.pollInterval ?? 2;
 	const timeoutSeconds = settings.timeout ?? 300;
 	if (!(pollIntervalSeconds >= LIMITS.minPollIntervalSeconds)) {
