@@ -1,4 +1,5 @@
 // Types for the simulator (plain JS so that it may use Node built-ins).
+import type { SimulatorWebhooks } from './webhooks';
 
 export interface SimulatorFault {
 	/** Only requests whose path starts with this (global faults only). */
@@ -90,6 +91,8 @@ export interface Simulator {
 	requestsFor(jobId: string): RecordedRequest[];
 	peakInFlight(): number;
 	resetStats(): void;
+	/** Account webhooks (simulator/webhooks.js). */
+	webhooks: SimulatorWebhooks;
 	close(): Promise<void>;
 }
 

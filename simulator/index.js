@@ -6,6 +6,7 @@
 const http = require('node:http');
 const fs = require('node:fs');
 const { normaliseSpec, jobView, jobSummary } = require('./jobs');
+const { createWebhooks } = require('./webhooks');
 
 const DEMO_API_KEY = 'cvly_simulator_demo_key';
 const ADMIN_PREFIX = '/__simulator';
@@ -35,9 +36,16 @@ async function startSimulator(options = {}) {
 	// Simulated time advances `speed` times faster than real time from the simulator's start.
 	const now = () => startedAt + (Date.now() - startedAt) * speed;
 
+	// Account webhooks (simulator/webhooks.js): fed with every job added below.
+	const webhooks = createWebhooks({
+		jobView: (jobId) => (jobs.has(jobId) ? jobView(jobs.get(jobId), now()) : undefined),
+		speed: () => speed,
+	});
+
 	function addJob(spec) {
 		const job = normaliseSpec(spec, now());
 		jobs.set(job.jobId, job);
+		webhooks.track(job.jobId); // webhooks
 		return jobView(job, now());
 	}
 
@@ -46,6 +54,7 @@ async function startSimulator(options = {}) {
 	}
 
 	function reset() {
+		webhooks.reset(); // webhooks
 		jobs.clear();
 		faults = [];
 		stats = emptyStats();
@@ -106,6 +115,8 @@ async function startSimulator(options = {}) {
 
 			const limited = checkRateLimit(key, res);
 			if (limited) return answer(res, record, 429, limited);
+
+			if (webhooks.handleApi(req, url, (status, body) => answer(res, record, status, body))) return; // webhooks
 
 			if (req.method === 'GET' && url.pathname === '/api/jobs') return listJobs(url, res, record);
 			if (req.method === 'GET' && jobSegment !== undefined) {
@@ -211,6 +222,11 @@ async function startSimulator(options = {}) {
 			return send(res, 200, { ok: true });
 		}
 		if (req.method === 'GET' && route === '/stats') return send(res, 200, publicStats());
+		if (route.startsWith('/webhooks/')) {
+			// webhooks
+			const handled = await webhooks.handleAdmin(req, route.slice('/webhooks'.length), url, readJson, (status, body) => send(res, status, body));
+			if (handled !== false) return handled;
+		}
 		if (req.method === 'POST' && route === '/config') {
 			const body = await readJson(req);
 			if (body.speed !== undefined) speed = body.speed;
@@ -260,8 +276,11 @@ async function startSimulator(options = {}) {
 		peakInFlight: () => stats.peakInFlight,
 		resetStats: () => (stats = emptyStats()),
 		stats: publicStats,
+		/** Account webhooks: endpoints, deliveries, test events, forged deliveries (simulator/webhooks.js). */
+		webhooks,
 		close: () =>
 			new Promise((resolve) => {
+				webhooks.close(); // webhooks
 				server.closeAllConnections?.();
 				server.close(() => resolve());
 			}),

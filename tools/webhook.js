@@ -123,6 +123,7 @@ function captureLogger(logs) {
 }
 
 let executionCounter = 0;
+let triggerCounter = 0;
 
 /**
  * One Convertly Trigger node in one (published) workflow. Its static data lives as long as the
@@ -133,7 +134,7 @@ let executionCounter = 0;
  * @param {object} [options.apiCredentials] the Convertly API credential (for fetchJob)
  * @param {'webhook'|'manual'} [options.mode] production URL ('webhook') or "Listen for test event"
  */
-function createTrigger({ parameters = {}, webhookCredentials, apiCredentials, mode = 'webhook', settings = {}, workflowId = 'wf-trigger', dist } = {}) {
+function createTrigger({ parameters = {}, webhookCredentials, apiCredentials, mode = 'webhook', settings = {}, workflowId = `wf-trigger-${++triggerCounter}`, dist } = {}) {
 	const { trigger, webhookCredential, apiCredential } = loadTrigger(dist);
 	const nodeTypes = nodeTypesOf({ [TRIGGER_TYPE]: trigger });
 	const credentials = { convertlyWebhookApi: { id: 'w1', name: 'Convertly webhook secret' } };
