@@ -86,7 +86,18 @@ export class ConvertlyTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				displayOptions: { show: { fetchJob: [true] } },
-				description: 'Whether to download the job’s result files as binary data',
+				description:
+					'Whether to download the result files of a completed job into n8n binary data (fields data_0, data_1, …), so that later nodes can use the files',
+			},
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyOutput',
+				type: 'string',
+				default: 'data',
+				required: true,
+				hint: 'The files go to data_0, data_1, … (one per result file, same order)',
+				description: 'The name prefix of the binary fields for the downloaded files',
+				displayOptions: { show: { fetchJob: [true], downloadResults: [true] } },
 			},
 			{
 				displayName: 'Options',

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { jobItemsWithFiles } from '../Convertly/files/download';
+import type { ConvertlyJob } from '../Convertly/helpers/job';
 import { CancelledError, ConvertlyClient } from '../Convertly/transport';
 
 /**
@@ -13,7 +15,7 @@ export async function enrichEvents(
 	items: Array<INodeExecutionData & { json: IDataObject }>,
 	downloadResults: boolean,
 ): Promise<INodeExecutionData[]> {
-	const client = await ConvertlyClient.create(this, 5, this.getExecutionCancelSignal() ?? new AbortController().signal);
+	const client = await ConvertlyClient.create(this, 5, this.getExecutionCancelSignal());
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const event = items[itemIndex].json;
@@ -28,8 +30,7 @@ export async function enrichEvents(
 			}
 			const job = await client.getJob(jobId, { itemIndex });
 			const item: INodeExecutionData = { json: { ...event, job }, pairedItem: { item: itemIndex } };
-			if (downloadResults) await attachResults.call(this, item, job, itemIndex);
-			output.push(item);
+			output.push(downloadResults ? await attachResults.call(this, client, item, job, itemIndex) : item);
 		} catch (error) {
 			if (!(error instanceof CancelledError) && this.continueOnFail()) {
 				output.push({ json: { ...event, error: error.message }, pairedItem: { item: itemIndex } });
@@ -42,11 +43,31 @@ export async function enrichEvents(
 	return output;
 }
 
+/**
+ * The job's result files as binary data, through the Convertly node's download module (same
+ * origin rules: the API key only ever goes to the Base URL's origin; expired links renewed once).
+ * Fields are named like Job → Get's Output "Job": data_0, data_1, …
+ */
 async function attachResults(
 	this: IExecuteFunctions,
-	_item: INodeExecutionData,
-	_job: IDataObject,
+	client: ConvertlyClient,
+	item: INodeExecutionData,
+	job: ConvertlyJob,
 	itemIndex: number,
-): Promise<void> {
-	throw new NodeOperationError(this.getNode(), 'Download Results is not available yet', { itemIndex });
+): Promise<INodeExecutionData> {
+	const binaryField = (this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data') as string).trim() || 'data';
+	const outcome = await jobItemsWithFiles(this, client, {
+		job,
+		output: 'job',
+		binaryField,
+		pairedItem: { item: itemIndex },
+		itemIndex,
+		refreshJob: async () => await client.getJob(job.jobId, { itemIndex }),
+	});
+	const downloaded = outcome.items[0];
+	return {
+		json: { ...item.json, fileDownload: downloaded?.json.fileDownload ?? { downloaded: 0 } },
+		binary: downloaded?.binary ?? {},
+		pairedItem: item.pairedItem,
+	};
 }
