@@ -271,7 +271,9 @@ function createWebhooks({ jobView, speed, pollMs = 20, timeoutMs = 10_000 }) {
 		if (kind === 'replay') {
 			const original = deliveryId
 				? deliveries.find((delivery) => delivery.id === deliveryId)
-				: deliveries.filter((delivery) => delivery.endpointId === endpoint.id && delivery.attempts.length > 0).at(-1);
+				: deliveries
+						.filter((delivery) => delivery.endpointId === endpoint.id && (delivery.kind === 'event' || delivery.kind === 'redelivery') && delivery.attempts.length > 0)
+						.at(-1);
 			if (!original?.attempts[0]) throw new Error('nothing to replay yet');
 			headers = original.attempts[0].headers;
 			body = original.body;
