@@ -9,6 +9,7 @@
 const assert = require('node:assert/strict');
 const { randomBytes, randomUUID } = require('node:crypto');
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
@@ -207,6 +208,67 @@ describe('Convertly Trigger in n8n', () => {
 			for (const delivery of simulator.webhooks.deliveries()) {
 				for (const attempt of delivery.attempts) assert.ok(!String(attempt.responsePreview ?? '').includes(secret));
 			}
+		});
+	});
+
+	describe('the example workflow (examples/trigger-download-results.json)', () => {
+		let files;
+		let filesUrl;
+
+		before(async () => {
+			// Result files on another origin, as Convertly's signed storage links are.
+			files = http.createServer((req, res) => {
+				const name = decodeURIComponent(req.url.split('/').pop());
+				const body = Buffer.from(`bytes of ${name}`);
+				res.writeHead(200, { 'content-type': 'image/webp', 'content-length': body.length });
+				res.end(body);
+			});
+			await new Promise((resolve) => files.listen(0, '127.0.0.1', resolve));
+			filesUrl = `http://127.0.0.1:${files.address().port}`;
+		});
+
+		after(async () => {
+			files?.closeAllConnections();
+			await new Promise((resolve) => (files ? files.close(resolve) : resolve()));
+		});
+
+		it('runs on conversion.completed, fetches the job and downloads its result files', async () => {
+			for (const endpoint of simulator.webhooks.endpoints()) simulator.webhooks.removeEndpoint(endpoint.id);
+			const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'trigger-download-results.json'), 'utf8'));
+			const trigger = example.nodes.find((node) => node.type === 'n8n-nodes-convertly.convertlyTrigger');
+			trigger.webhookId = randomUUID();
+			trigger.credentials = credentials;
+			const { id: _id, ...body } = example;
+			const created = await rest.call('POST', '/rest/workflows', body);
+			assert.equal(created.status, 200, created.text);
+			const workflowId = created.json.data.id;
+			const activated = await rest.call('POST', `/rest/workflows/${workflowId}/activate`, { versionId: created.json.data.versionId });
+			assert.equal(activated.status, 200, activated.text);
+			const url = `${server.baseUrl}/webhook/${trigger.webhookId}/webhook`;
+			await until('the example’s production webhook', async () => {
+				const response = await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+				return response.status !== 404;
+			});
+			simulator.webhooks.addEndpoint({ url, secret, eventTypes: ['conversion.completed'] });
+
+			const job = simulator.addJob({
+				totalFiles: 2,
+				processingMs: 200,
+				results: ['photo-1.webp', 'photo-2.webp'].map((filename) => ({ filename, mimeType: 'image/webp', downloadUrl: `${filesUrl}/files/${filename}` })),
+			});
+			await simulator.webhooks.idle(60_000);
+			const [execution] = await until('the example’s execution', async () => {
+				const list = await executions(workflowId);
+				return list.length === 1 && list[0].status !== 'running' && list[0].status !== 'new' ? list : undefined;
+			});
+			assert.equal(execution.status, 'success');
+			const { items } = await executionItems(execution.id, 'Result files');
+			assert.equal(items.length, 1);
+			assert.deepEqual(items[0].json, { type: 'conversion.completed', jobId: job.jobId, files: ['photo-1.webp', 'photo-2.webp'], downloaded: 2 });
+			// The files travel on to the next nodes.
+			assert.deepEqual(Object.keys(items[0].binary ?? {}).sort(), ['data_0', 'data_1']);
+			assert.equal(items[0].binary.data_0.mimeType, 'image/webp');
+			assert.equal(items[0].binary.data_1.fileName, 'photo-2.webp');
 		});
 	});
 
