@@ -1,3 +1,5 @@
+import { checkSecretShape } from '../nodes/ConvertlyTrigger/secret';
+import { parseSignatureHeader } from '../nodes/ConvertlyTrigger/signature';
 import { serialise } from './helpers';
 import {
 	OTHER_SECRET,
@@ -325,6 +327,33 @@ describe('Convertly Trigger: verification (engine level)', () => {
 		const delivery = await node.deliver(track(signed(envelope(), { secret: '' })));
 		expect(delivery.response.status).toBe(401);
 		expect(delivery.started).toBe(false);
+	});
+
+	it('the credential test checks the secret’s shape without repeating it', () => {
+		expect(checkSecretShape(SECRET)).toEqual({ status: 'OK', message: 'The signing secret has the expected shape' });
+		const cases: Array<[unknown, RegExp]> = [
+			['', /empty/],
+			[undefined, /empty/],
+			[` ${SECRET}`, /spaces/],
+			[`${SECRET}\n`, /spaces/],
+			['cvly_live_0123456789abcdefghijkl', /start with "whsec_"/],
+			['whsec_short', /too short/],
+		];
+		for (const [value, message] of cases) {
+			const result = checkSecretShape(value);
+			expect(result.status).toBe('Error');
+			expect(result.message).toMatch(message);
+			if (typeof value === 'string' && value.trim() !== '') expect(result.message).not.toContain(value.trim());
+		}
+	});
+
+	it('parses the signature header strictly', () => {
+		const sig = 'ab'.repeat(32);
+		expect(parseSignatureHeader(`t=1700000000,v1=${sig}`)).toEqual({ timestamp: 1700000000, signatures: [Buffer.from(sig, 'hex')] });
+		expect(parseSignatureHeader(` t=1 , v1=${sig} ,v0=x, v1=${sig.toUpperCase()}`)?.signatures).toHaveLength(2);
+		for (const header of [undefined, 42, `t=1,v1=${sig},`, `t=1.5,v1=${sig}`, `T=1,v1=${sig}`, `t=1,v1=${sig} extra`, `t=,v1=${sig}`]) {
+			expect(parseSignatureHeader(header)).toBeUndefined();
+		}
 	});
 
 	it('no secret or signature appears in any answer, log line, item or run data of this file', () => {

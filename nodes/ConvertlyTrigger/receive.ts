@@ -52,8 +52,14 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 	const rawBody = await readBody(req, MAX_BODY_BYTES);
 	if (!rawBody) return refuse(413, 'body too large');
 
-	const credentials = await this.getCredentials<{ signingSecret?: string }>('convertlyWebhookApi');
-	const secret = typeof credentials.signingSecret === 'string' ? credentials.signingSecret.trim() : '';
+	let secret = '';
+	try {
+		const credentials = await this.getCredentials<{ signingSecret?: string }>('convertlyWebhookApi');
+		secret = typeof credentials.signingSecret === 'string' ? credentials.signingSecret.trim() : '';
+	} catch (error) {
+		// Without a credential nothing can be verified: refuse, and tell the owner why.
+		return refuse(401, 'no signing secret', { credentialError: (error as Error).message });
+	}
 	if (secret === '') return refuse(401, 'no signing secret');
 
 	const toleranceSeconds = this.getNodeParameter('options.toleranceSeconds', DEFAULT_TOLERANCE_SECONDS) as number;
