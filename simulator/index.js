@@ -40,6 +40,7 @@ async function startSimulator(options = {}) {
 	const webhooks = createWebhooks({
 		jobView: (jobId) => (jobs.has(jobId) ? jobView(jobs.get(jobId), now()) : undefined),
 		speed: () => speed,
+		now,
 	});
 
 	function addJob(spec) {

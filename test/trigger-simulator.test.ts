@@ -86,6 +86,24 @@ describe('Convertly Trigger with the simulator’s account webhooks', () => {
 		expect(received).toEqual(['conversion.completed']);
 	});
 
+	it('sends nothing for jobs that had ended before they were added, and each transition once however often a job is reported', async () => {
+		const received: string[] = [];
+		simulator().webhooks.addEndpoint({
+			handler: async (request) => {
+				received.push(String(request.headers['convertly-event']));
+				return { status: 200 };
+			},
+		});
+		simulator().addJob({ createdAt: '2026-11-01T10:00:00.000Z', processingMs: 5000 });
+		const job = simulator().addJob({ processingMs: 20 });
+		simulator().webhooks.track(job.jobId);
+		simulator().webhooks.track(job.jobId);
+		await simulator().webhooks.idle();
+		simulator().webhooks.track(job.jobId);
+		await simulator().webhooks.idle();
+		expect(received).toEqual(['conversion.started', 'conversion.progress', 'conversion.completed']);
+	});
+
 	it('retries an unacknowledged delivery after about 5 s and 25 s (scaled by speed), then marks it failed', async () => {
 		simulator().setSpeed(100);
 		const times: number[] = [];
