@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { deriveResult, derivedSize } from '../simulator';
 import type { SimulatorResultEntry } from '../simulator';
 import { useSimulator } from './helpers';
@@ -312,6 +314,42 @@ describe('Simulator: POST /api/jobs', () => {
 			expect((await create(BASE_FIELDS, one, withKey('k-3'))).status).toBe(200);
 			expect(simulator().jobsCreated()).toBe(1);
 		});
+	});
+
+	it('a client that goes away mid-upload leaves no job and no file, and its idempotency key stays free', async () => {
+		const head = new TextEncoder().encode(
+			'--XYZ\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n',
+		);
+		const body = new ReadableStream<Uint8Array>({
+			start(controller) {
+				controller.enqueue(head);
+				controller.enqueue(bytesOf(300_000));
+			},
+		});
+		const abort = new AbortController();
+		const init = {
+			method: 'POST',
+			body,
+			duplex: 'half',
+			signal: abort.signal,
+			headers: {
+				'x-api-key': simulator().apiKey,
+				'content-type': 'multipart/form-data; boundary=XYZ',
+				'idempotency-key': 'gone',
+			},
+		};
+		const pending = fetch(`${simulator().url}/api/jobs`, init as RequestInit).catch((error: Error) => error);
+		for (let i = 0; i < 100 && simulator().storedUploads().length === 0; i++) await sleep(20);
+		expect(simulator().storedUploads()).toHaveLength(1);
+		abort.abort();
+		expect(await pending).toMatchObject({ name: 'AbortError' });
+		for (let i = 0; i < 100 && simulator().createRequests()[0].status === undefined; i++) await sleep(20);
+		expect(simulator().createRequests()[0].status).toBe('aborted');
+		expect(simulator().storedUploads()).toEqual([]);
+		expect(simulator().jobsCreated()).toBe(0);
+		const retried = await create(BASE_FIELDS, one, { 'x-api-key': simulator().apiKey, 'idempotency-key': 'gone' });
+		expect(retried.status).toBe(200);
+		expect(simulator().jobsCreated()).toBe(1);
 	});
 
 	describe('faults', () => {
