@@ -138,6 +138,8 @@ async function startSimulator(options = {}) {
 	server = http.createServer((req, res) => {
 		handle(req, res).catch((error) => {
 			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
+			// A body that fails midway (a result file gone) ends the connection instead of hanging.
+			else res.destroy();
 		});
 	});
 	// Keep-alive sockets would hold the process open after close(); answers are cheap anyway.
@@ -148,6 +150,8 @@ async function startSimulator(options = {}) {
 	storageServer = http.createServer((req, res) => {
 		handleStorage(req, res).catch((error) => {
 			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
+			// A body that fails midway (a result file gone) ends the connection instead of hanging.
+			else res.destroy();
 		});
 	});
 	storageServer.keepAliveTimeout = 1;
