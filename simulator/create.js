@@ -325,7 +325,10 @@ async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 			compression: settings.compression,
 			createArchive: settings.createArchive,
 			pendingMs: timing.pendingMs,
-			processingMs: timing.processingMsPerFile * inputs.length,
+			// processingMsCycle: the n-th created job takes cycle[n % length] ms (jobs of varied length for benchmarks).
+			processingMs: timing.processingMsCycle?.length
+				? timing.processingMsCycle[ctx.nextCreatedIndex() % timing.processingMsCycle.length]
+				: timing.processingMsPerFile * inputs.length,
 			errorMessage: 'None of the files could be decoded.',
 			callbackUrl: fields.callbackUrl,
 			callbackSecret: fields.callbackSecret,
