@@ -238,7 +238,7 @@ export interface Simulator {
 	requests(): RecordedRequest[];
 	requestsFor(jobId: string): RecordedRequest[];
 	peakInFlight(): number;
-	/** Jobs actually created (added or via POST /api/jobs), since the last reset. */
+	/** Jobs actually created by POST /api/jobs since the last reset (addJob and fixtures not counted). */
 	jobsCreated(): number;
 	createRequests(): RecordedCreateRequest[];
 	downloads(): RecordedDownload[];

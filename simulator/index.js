@@ -100,7 +100,7 @@ async function startSimulator(options = {}) {
 		if (spec.fields) job.fields = spec.fields;
 		if (spec.idempotencyKey) job.idempotencyKey = spec.idempotencyKey;
 		jobs.set(job.jobId, job);
-		stats.jobsCreated++;
+		if (spec.inputs) stats.jobsCreated++;
 		events.emit('job-created', view(job), job);
 		return job;
 	}

@@ -366,14 +366,36 @@ describe('Simulator: POST /api/jobs', () => {
 			expect(simulator().jobsCreated()).toBe(1);
 		});
 
+		it('a client gone during a delayed POST creates nothing and does not block a retry with its key', async () => {
+			simulator().addFault({ path: '/api/jobs', method: 'POST', delayMs: 300 });
+			const headers = { 'x-api-key': simulator().apiKey, 'idempotency-key': 'delayed' };
+			const abort = new AbortController();
+			const first = fetch(`${simulator().url}/api/jobs`, {
+				method: 'POST',
+				body: form(BASE_FIELDS, one),
+				headers,
+				signal: abort.signal,
+			}).catch((error: Error) => error);
+			for (let i = 0; i < 100 && simulator().requests().length === 0; i++) await sleep(10);
+			abort.abort();
+			expect(await first).toMatchObject({ name: 'AbortError' });
+			for (let i = 0; i < 100 && simulator().createRequests()[0]?.status === undefined; i++) await sleep(20);
+			expect(simulator().createRequests()[0].status).toBe('aborted');
+			expect(simulator().jobsCreated()).toBe(0);
+			expect((await create(BASE_FIELDS, one, headers)).status).toBe(200);
+			expect(simulator().jobsCreated()).toBe(1);
+		});
+
 		it('a status fault on POST answers without creating anything; GETs are not affected', async () => {
 			const job = simulator().addJob({ processingMs: 0 });
 			simulator().addFault({ path: '/api/jobs', method: 'POST', status: 503 });
 			expect((await getJob(job.jobId)).status).toBe('completed');
 			const response = await create(BASE_FIELDS, one);
 			expect(response).toEqual({ status: 503, body: { error: 'Queue unavailable. Retry with backoff.' } });
-			expect(simulator().jobsCreated()).toBe(1);
+			// Jobs added by the test (addJob, fixtures) are not counted: only POST /api/jobs creations.
+			expect(simulator().jobsCreated()).toBe(0);
 			expect((await create(BASE_FIELDS, one)).status).toBe(200);
+			expect(simulator().jobsCreated()).toBe(1);
 		});
 	});
 
