@@ -48,7 +48,7 @@ export interface WebhookDelivery {
 	endpointId: string;
 	eventId: string;
 	eventType: string;
-	kind: 'event' | 'redelivery' | WebhookForgery;
+	kind: 'event' | 'redelivery' | 'callback' | WebhookForgery;
 	status: 'pending' | 'succeeded' | 'failed';
 	attemptCount: number;
 	attempts: WebhookAttempt[];

@@ -52,10 +52,12 @@ function nowSeconds() {
  *   before they were added (fixtures with history)
  * @param {import('node:events').EventEmitter} [options.events] when given, every 'job-created'
  *   (a job's public view) is tracked
+ * @param {(jobId: string) => {callbackUrl?: string, callbackSecret?: string} | undefined} [options.callbackOf]
+ *   a job's per-job callback settings (the fields it was created with)
  * @param {number} [options.pollMs] how often tracked jobs are looked at (real ms, default 20)
  * @param {number} [options.timeoutMs] per-attempt HTTP timeout (real ms, default 10000)
  */
-function createWebhooks({ jobView, speed, now = Date.now, events, pollMs = 20, timeoutMs = 10_000 }) {
+function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Date.now, events, pollMs = 20, timeoutMs = 10_000 }) {
 	const endpoints = new Map();
 	const tracked = new Map();
 	/** Jobs whose transitions have all been sent (or that had ended before they were added). */
@@ -96,16 +98,16 @@ function createWebhooks({ jobView, speed, now = Date.now, events, pollMs = 20, t
 		return event;
 	}
 
-	function startDelivery(endpoint, event) {
+	function startDelivery(endpoint, event, { kind = 'event', body = JSON.stringify(event) } = {}) {
 		const delivery = {
 			id: `dlv_${randomUUID().slice(0, 12)}`,
 			endpointId: endpoint.id,
 			eventId: event.id,
 			eventType: event.type,
-			kind: 'event',
+			kind,
 			status: 'pending',
 			attempts: [],
-			body: JSON.stringify(event),
+			body,
 		};
 		deliveries.push(delivery);
 		attempt(endpoint, delivery, 0);
@@ -242,7 +244,20 @@ function createWebhooks({ jobView, speed, now = Date.now, events, pollMs = 20, t
 			if (!ok) data.errorMessage = view.errorMessage ?? null;
 			if (conversion) emit(ok ? 'conversion.completed' : 'conversion.failed', data);
 			if (tool) emit(ok ? 'media.tool.completed' : 'media.tool.failed', { ...data, tool: view.results?.tool ?? null });
+			sendCallback(view, conversion ? (ok ? 'conversion.completed' : 'conversion.failed') : `job.${view.status}`);
 		}
+	}
+
+	/**
+	 * The per-job callback [assumed; convertly-api.md §10.2 leaves it open]: when the job ends,
+	 * its JobDetail is POSTed to the job's callbackUrl, signed like account webhooks
+	 * (`convertly-signature: t=…,v1=…` with the callbackSecret) and retried on the same schedule.
+	 */
+	function sendCallback(view, type) {
+		const settings = callbackOf(view.jobId);
+		if (!settings?.callbackUrl) return;
+		const endpoint = { id: `callback:${view.jobId}`, url: settings.callbackUrl, secret: settings.callbackSecret ?? '', eventTypes: ['*'] };
+		startDelivery(endpoint, { id: null, type }, { kind: 'callback', body: JSON.stringify(view) });
 	}
 
 	// ---- test events and forgeries -------------------------------------------------------

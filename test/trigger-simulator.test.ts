@@ -1,6 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import type { InProcessRequest } from '../simulator/webhooks';
+import { readBinary } from '../tools/engine';
 import type { Delivery } from '../tools/webhook';
 import { serialise, useSimulator } from './helpers';
 import { SECRET, envelope, everything, signed, trigger } from './trigger-helpers';
@@ -235,8 +236,8 @@ describe('Convertly Trigger with the simulator’s account webhooks', () => {
 			const item = delivery.run?.items[0];
 			expect(Object.keys(item?.binary ?? {})).toEqual(['data_0', 'data_1']);
 			expect(item?.binary?.data_0).toMatchObject({ fileName: 'a.txt', mimeType: 'text/plain' });
-			expect(Buffer.from(item?.binary?.data_0.data ?? '', 'base64')).toEqual(bytes[0]);
-			expect(Buffer.from(item?.binary?.data_1.data ?? '', 'base64')).toEqual(bytes[1]);
+			expect(await readBinary(item!.binary!.data_0)).toEqual(bytes[0]);
+			expect(await readBinary(item!.binary!.data_1)).toEqual(bytes[1]);
 			expect(item?.json.fileDownload).toEqual({ downloaded: 2 });
 			expect(item?.json.job).toMatchObject({ jobId: job.jobId, status: 'completed' });
 		});

@@ -10,7 +10,7 @@ const path = require('node:path');
 const { Readable } = require('node:stream');
 
 // engine.js prepares n8n-core's environment (user folder, log level) before n8n-core loads.
-const { TestCredentialsHelper, nodeTypesOf } = require('./engine');
+const { TestCredentialsHelper, nodeTypesOf, binaryDataReady } = require('./engine');
 const { WebhookContext, WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
 const { Workflow, createRunExecutionData } = require('n8n-workflow');
 
@@ -186,6 +186,7 @@ function createTrigger({ parameters = {}, webhookCredentials, apiCredentials, mo
 	 * @returns the HTTP answer n8n would give, whether an execution started, and its result.
 	 */
 	async function deliver(request) {
+		await binaryDataReady;
 		const { req, state } = makeRequest(request);
 		const { res, sent } = makeResponse();
 		const executionId = `trigger-exec-${++executionCounter}`;
