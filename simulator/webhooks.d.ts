@@ -70,6 +70,8 @@ export interface SimulatorWebhooks {
 	track(jobId: string): void;
 	/** Sends a signed event to every subscribed endpoint (or only `endpointId`). */
 	emit(type: string, data: Record<string, unknown>, options?: { endpointId?: string; id?: string }): WebhookEvent;
+	/** Per-job callbacks go to this in-process handler instead of their callbackUrl (until reset). */
+	routeCallbacks(handler: ((request: InProcessRequest) => Promise<{ status: number; body?: unknown }>) | undefined): void;
 	sendTestEvent(options?: { endpointId?: string; type?: string }): WebhookDelivery[];
 	sendForged(options: { endpointId?: string; kind: WebhookForgery; deliveryId?: string; type?: string }): Promise<WebhookDelivery>;
 	/** Convertly's "retry": the same event re-signed with a new timestamp. */

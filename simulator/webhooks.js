@@ -67,6 +67,8 @@ function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Da
 	const inFlight = new Set();
 	let ticker;
 	let closed = false;
+	/** When set, per-job callbacks go to this in-process handler instead of their URL (tests). */
+	let callbackHandler;
 
 	function addEndpoint({ url, handler, secret, eventTypes, id } = {}) {
 		if (!url && !handler) throw new Error('an endpoint needs a url');
@@ -256,7 +258,13 @@ function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Da
 	function sendCallback(view, type) {
 		const settings = callbackOf(view.jobId);
 		if (!settings?.callbackUrl) return;
-		const endpoint = { id: `callback:${view.jobId}`, url: settings.callbackUrl, secret: settings.callbackSecret ?? '', eventTypes: ['*'] };
+		const endpoint = {
+			id: `callback:${view.jobId}`,
+			url: settings.callbackUrl,
+			handler: callbackHandler,
+			secret: settings.callbackSecret ?? '',
+			eventTypes: ['*'],
+		};
 		startDelivery(endpoint, { id: null, type }, { kind: 'callback', body: JSON.stringify(view) });
 	}
 
@@ -443,6 +451,7 @@ function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Da
 	}
 
 	function reset() {
+		callbackHandler = undefined;
 		endpoints.clear();
 		tracked.clear();
 		finished.clear();
@@ -464,6 +473,7 @@ function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Da
 		endpoints: () => [...endpoints.values()].map(publicEndpoint),
 		track: trackJob,
 		emit,
+		routeCallbacks: (handler) => (callbackHandler = handler),
 		sendTestEvent: (options) => sendTestEvent(options).map(publicDelivery),
 		sendForged,
 		redeliver,

@@ -1,9 +1,10 @@
 import { sleep } from 'n8n-workflow';
 
 import type { InProcessRequest } from '../simulator/webhooks';
+import { deriveResult } from '../simulator';
 import { readBinary } from '../tools/engine';
 import type { Delivery } from '../tools/webhook';
-import { serialise, useSimulator } from './helpers';
+import { run, serialise, useSimulator } from './helpers';
 import { SECRET, envelope, everything, signed, trigger } from './trigger-helpers';
 
 type TriggerNode = ReturnType<typeof trigger>;
@@ -253,6 +254,39 @@ describe('Convertly Trigger with the simulator’s account webhooks', () => {
 			expect(delivery.run?.items[0].binary ?? {}).toEqual({});
 			expect(delivery.run?.items[0].json.fileDownload).toMatchObject({ downloaded: 0, note: expect.stringContaining('failed') });
 		});
+	});
+
+	it('a per-job callback from Job → Create starts the trigger, which fetches the job and downloads its files', async () => {
+		const node = trigger({
+			parameters: { fetchJob: true, downloadResults: true },
+			apiCredentials: { apiKey: simulator().apiKey, baseUrl: simulator().url },
+		});
+		const seen: Delivery[] = [];
+		simulator().webhooks.routeCallbacks(into(node, seen));
+		const created = await run(
+			simulator(),
+			{
+				resource: 'job',
+				operation: 'create',
+				jobType: 'convert',
+				binaryPropertyName: 'data',
+				format: 'webp',
+				options: { callbackUrl: 'https://n8n.example/webhook/convertly-callback', callbackSecret: SECRET },
+			},
+			{ items: [{ json: {}, binary: { data: { text: 'callback photo', fileName: 'photo.png', mimeType: 'image/png' } } }] },
+		);
+		expect(created.status).toBe('success');
+		const jobId = String(created.items[0].json.jobId);
+		await until(() => node.runs.length === 1);
+		await simulator().webhooks.idle();
+
+		const [callback] = simulator().webhooks.deliveries();
+		expect(callback).toMatchObject({ kind: 'callback', eventType: 'conversion.completed', status: 'succeeded', attemptCount: 1 });
+		expect(seen.map((delivery) => delivery.response.status)).toEqual([200]);
+		const item = node.runs[0].items[0];
+		expect(item.json).toMatchObject({ id: null, type: 'conversion.completed', data: { jobId, status: 'completed' } });
+		expect(item.json.job).toMatchObject({ jobId, status: 'completed' });
+		expect(await readBinary(item.binary!.data_0)).toEqual(deriveResult(Buffer.from('callback photo'), { jobType: 'convert', format: 'webp', compression: 82 }));
 	});
 
 	describe('Fetch Job errors', () => {
