@@ -21,6 +21,7 @@ const PORT = Number(process.env.E2E_TRIGGER_PORT ?? 5730);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const flatted = require(path.join(ROOT, 'e2e', 'n8n-runtime', 'node_modules', 'flatted'));
 
+const SLOW_FILE_MS = 5000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what, check, timeoutMs = 30_000) {
@@ -128,9 +129,11 @@ describe('Convertly Trigger in n8n', () => {
 			});
 			assert.equal(created.status, 200, created.text);
 			workflowId = created.json.data.id;
+			production.workflowId = workflowId;
 			const activated = await rest.call('POST', `/rest/workflows/${workflowId}/activate`, { versionId: created.json.data.versionId });
 			assert.equal(activated.status, 200, activated.text);
 			url = `${server.baseUrl}/webhook/${production.webhookId}/webhook`;
+			production.url = url;
 			// Activation registers the webhook a moment after the call returns; an unsigned probe is refused.
 			const probe = await until('the production webhook', async () => {
 				const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -155,6 +158,8 @@ describe('Convertly Trigger in n8n', () => {
 				assert.equal(delivery.status, 'succeeded', JSON.stringify(delivery));
 				assert.equal(delivery.attemptCount, 1, 'n8n answered fast enough: no retry');
 			}
+			const times = deliveries.map((delivery) => delivery.attempts[0].ms).sort((a, b) => a - b);
+			console.log(`[trigger e2e] ${times.length} deliveries answered in ${times[0]}–${times.at(-1)} ms (median ${times[Math.floor(times.length / 2)]} ms)`);
 
 			const finished = await until('two finished executions', async () => {
 				const list = await executions(workflowId);
@@ -202,6 +207,7 @@ describe('Convertly Trigger in n8n', () => {
 			assert.equal((await executions(workflowId)).length, before, 'a refused or repeated delivery started an execution');
 
 			const log = fs.readFileSync(server.logFile, 'utf8');
+			assert.doesNotMatch(log, /v1=[0-9a-f]{64}/, 'a signature is in the n8n log');
 			assert.match(log, /Convertly Trigger refused a delivery \(HTTP 401\): signature mismatch/);
 			assert.match(log, /timestamp outside tolerance/);
 			assert.ok(!log.includes(secret), 'the signing secret is in the n8n log');
@@ -217,11 +223,14 @@ describe('Convertly Trigger in n8n', () => {
 
 		before(async () => {
 			// Result files on another origin, as Convertly's signed storage links are.
+			// Slow on purpose: n8n must acknowledge the delivery long before the download ends.
 			files = http.createServer((req, res) => {
 				const name = decodeURIComponent(req.url.split('/').pop());
 				const body = Buffer.from(`bytes of ${name}`);
-				res.writeHead(200, { 'content-type': 'image/webp', 'content-length': body.length });
-				res.end(body);
+				setTimeout(() => {
+					res.writeHead(200, { 'content-type': 'image/webp', 'content-length': body.length });
+					res.end(body);
+				}, SLOW_FILE_MS);
 			});
 			await new Promise((resolve) => files.listen(0, '127.0.0.1', resolve));
 			filesUrl = `http://127.0.0.1:${files.address().port}`;
@@ -262,6 +271,12 @@ describe('Convertly Trigger in n8n', () => {
 				return list.length === 1 && list[0].status !== 'running' && list[0].status !== 'new' ? list : undefined;
 			});
 			assert.equal(execution.status, 'success');
+			// Acknowledged once, before the (slow) downloads: Convertly saw no reason to retry.
+			const [delivery] = simulator.webhooks.deliveries().filter((entry) => entry.kind === 'event');
+			assert.equal(delivery.attemptCount, 1);
+			assert.equal(delivery.attempts[0].httpStatus, 200);
+			assert.ok(delivery.attempts[0].ms < SLOW_FILE_MS, `n8n answered after ${delivery.attempts[0].ms} ms`);
+			console.log(`[trigger e2e] delivery acknowledged in ${delivery.attempts[0].ms} ms; files took ${SLOW_FILE_MS} ms to download`);
 			const { items } = await executionItems(execution.id, 'Result files');
 			assert.equal(items.length, 1);
 			assert.deepEqual(items[0].json, { type: 'conversion.completed', jobId: job.jobId, files: ['photo-1.webp', 'photo-2.webp'], downloaded: 2 });
@@ -270,6 +285,26 @@ describe('Convertly Trigger in n8n', () => {
 			assert.equal(items[0].binary.data_0.mimeType, 'image/webp');
 			assert.equal(items[0].binary.data_1.fileName, 'photo-2.webp');
 		});
+	});
+
+	it('a per-job callback (a job created with callbackUrl and callbackSecret) at the production URL starts an execution', async () => {
+		for (const endpoint of simulator.webhooks.endpoints()) simulator.webhooks.removeEndpoint(endpoint.id);
+		const before = (await executions(production.workflowId)).length;
+		const job = simulator.addJob({ processingMs: 200, fields: { callbackUrl: production.url, callbackSecret: secret } });
+		await simulator.webhooks.idle();
+		const callback = simulator.webhooks.deliveries().at(-1);
+		assert.equal(callback.kind, 'callback');
+		assert.equal(callback.lastHttpStatus, 200);
+		const list = await until('the callback’s execution', async () => {
+			const all = await executions(production.workflowId);
+			return all.length === before + 1 && all.every((execution) => execution.status === 'success') ? all : undefined;
+		});
+		const newest = list.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+		const { items } = await executionItems(newest.id);
+		assert.equal(items[0].json.id, null);
+		assert.equal(items[0].json.type, 'conversion.completed');
+		assert.equal(items[0].json.data.jobId, job.jobId);
+		assert.equal(items[0].json.job.status, 'completed');
 	});
 
 	describe('in the editor (headless Chromium)', () => {

@@ -41,6 +41,8 @@ export interface WebhookAttempt {
 	httpStatus: number;
 	responsePreview?: string;
 	error?: string;
+	/** Real milliseconds until the answer (or the error) arrived. */
+	ms: number;
 }
 
 export interface WebhookDelivery {

@@ -156,16 +156,19 @@ function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Da
 	}
 
 	/** POSTs (or hands to an in-process handler); resolves to { httpStatus, responsePreview } or a network error. */
+	/** Resolves to { httpStatus, responsePreview, ms } (ms: until the answer arrived), or a network error. */
 	async function send(endpoint, headers, body) {
+		const started = Date.now();
 		try {
 			if (endpoint.handler) {
 				const answer = await endpoint.handler({ headers: { ...headers }, body: Buffer.from(body) });
-				return { httpStatus: answer.status, responsePreview: preview(answer.body) };
+				return { httpStatus: answer.status, responsePreview: preview(answer.body), ms: Date.now() - started };
 			}
 			const response = await fetch(endpoint.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-			return { httpStatus: response.status, responsePreview: preview(await response.text()) };
+			const text = await response.text();
+			return { httpStatus: response.status, responsePreview: preview(text), ms: Date.now() - started };
 		} catch (error) {
-			return { httpStatus: 0, error: error.cause?.code ?? error.name ?? 'error' };
+			return { httpStatus: 0, error: error.cause?.code ?? error.name ?? 'error', ms: Date.now() - started };
 		}
 	}
 
@@ -373,7 +376,7 @@ function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Da
 			kind,
 			status,
 			attemptCount: attempts.length,
-			attempts: attempts.map(({ at, httpStatus, responsePreview, error }) => ({ at, httpStatus, responsePreview, error })),
+			attempts: attempts.map(({ at, httpStatus, responsePreview, error, ms }) => ({ at, httpStatus, responsePreview, error, ms })),
 			lastHttpStatus: attempts.at(-1)?.httpStatus,
 		};
 	}
