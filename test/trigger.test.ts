@@ -1,3 +1,8 @@
+import {
+	MAX_REMEMBERED_IN_PROCESS,
+	MAX_REMEMBERED_IN_STATIC_DATA,
+	rememberOnce,
+} from '../nodes/ConvertlyTrigger/replay';
 import { checkSecretShape } from '../nodes/ConvertlyTrigger/secret';
 import { parseSignatureHeader } from '../nodes/ConvertlyTrigger/signature';
 import { serialise } from './helpers';
@@ -327,6 +332,24 @@ describe('Convertly Trigger: verification (engine level)', () => {
 		const delivery = await node.deliver(track(signed(envelope(), { secret: '' })));
 		expect(delivery.response.status).toBe(401);
 		expect(delivery.started).toBe(false);
+	});
+
+	it('the memory of seen events is bounded and forgets ids once their signature can no longer pass', () => {
+		const staticData: Record<string, unknown> = {};
+		const scope = { key: `bounded-${Date.now()}`, staticData };
+		const now = 1_000_000;
+		for (let i = 0; i <= MAX_REMEMBERED_IN_PROCESS; i++) expect(rememberOnce(scope, `evt_${i}`, now + 300, now)).toBe(true);
+		expect((staticData.seenEvents as unknown[]).length).toBe(MAX_REMEMBERED_IN_STATIC_DATA);
+		// The newest ids are refused as repeats; the oldest, pushed out of both memories, would pass
+		// again, but by then its timestamp is long stale (the window is far shorter than 10,000 events).
+		expect(rememberOnce(scope, `evt_${MAX_REMEMBERED_IN_PROCESS}`, now + 300, now)).toBe(false);
+		expect(rememberOnce(scope, 'evt_0', now + 300, now)).toBe(true);
+		// After its window an id is forgotten everywhere.
+		const later = { key: `expiry-${Date.now()}`, staticData: {} as Record<string, unknown> };
+		expect(rememberOnce(later, 'evt_once', now + 300, now)).toBe(true);
+		expect(rememberOnce(later, 'evt_once', now + 300, now + 300)).toBe(false);
+		expect(rememberOnce(later, 'evt_once', now + 601, now + 301)).toBe(true);
+		expect(later.staticData.seenEvents).toEqual([['evt_once', now + 601]]);
 	});
 
 	it('the credential test checks the secret’s shape without repeating it', () => {
