@@ -179,9 +179,14 @@ function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Da
 
 	// ---- job transitions ------------------------------------------------------------------
 
-	/** Idempotent: a job is watched once, however often it is reported. */
+	/**
+	 * Idempotent: a job is watched once, however often it is reported. Jobs created while no
+	 * endpoint is registered (and without a callback) are not watched at all, so that simulator
+	 * runs without webhooks (benchmarks) pay nothing for them.
+	 */
 	function trackJob(jobId) {
 		if (tracked.has(jobId) || finished.has(jobId)) return;
+		if (endpoints.size === 0 && !callbackOf(jobId)?.callbackUrl) return;
 		const view = jobView(jobId);
 		if (!view) return;
 		const ended = view.completedAt ? Date.parse(view.completedAt) : NaN;
