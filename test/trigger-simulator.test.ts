@@ -312,7 +312,21 @@ describe('Convertly Trigger with the simulator’s account webhooks', () => {
 			const tolerant = trigger({ parameters, apiCredentials, settings: { onError: 'continueRegularOutput' } });
 			const continued = await tolerant.deliver(signed(envelope('conversion.completed', { jobId: 'no-such-job' })));
 			expect(continued.run?.status).toBe('success');
-			expect(continued.run?.items[0].json).toMatchObject({ type: 'conversion.completed', error: expect.stringMatching(/not found/) });
+			expect(continued.run?.items[0].json).toEqual({
+				error: expect.stringMatching(/not found/),
+				details: expect.objectContaining({ eventType: 'conversion.completed', jobId: 'no-such-job', httpCode: '404' }),
+			});
+			expect(continued.run?.items[0].pairedItem).toEqual({ item: 0 });
+
+			const routed = trigger({ parameters, apiCredentials, settings: { onError: 'continueErrorOutput' } });
+			const toErrorOutput = await routed.deliver(signed(envelope('conversion.completed', { jobId: 'no-such-job' })));
+			expect(toErrorOutput.run?.status).toBe('success');
+			expect(toErrorOutput.run?.outputs[0]).toEqual([]);
+			// A trigger has no input item for n8n to merge in, so the event's facts are in details.
+			expect(toErrorOutput.run?.outputs[1]?.[0].json).toEqual({
+				error: expect.stringMatching(/not found/),
+				details: expect.objectContaining({ eventId: expect.stringMatching(/^evt_/), eventType: 'conversion.completed', jobId: 'no-such-job' }),
+			});
 		});
 	});
 

@@ -15,6 +15,8 @@ export interface TriggerRun {
 	run: IRun;
 	status: IRun['status'];
 	items: INodeExecutionData[];
+	/** Every output: with On Error = continueErrorOutput, [success items, error items]. */
+	outputs: Array<INodeExecutionData[] | null>;
 	error?: ExecutionError;
 }
 

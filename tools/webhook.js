@@ -232,6 +232,7 @@ function createTrigger({ parameters = {}, webhookCredentials, apiCredentials, mo
 				run: done,
 				status: done.status,
 				items: nodeRun?.data?.main?.[0] ?? [],
+				outputs: nodeRun?.data?.main ?? [],
 				error: done.data.resultData.error ?? nodeRun?.error,
 			};
 			runs.push(run);

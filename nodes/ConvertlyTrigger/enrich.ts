@@ -33,7 +33,7 @@ export async function enrichEvents(
 			output.push(downloadResults ? await attachResults.call(this, client, item, job, itemIndex) : item);
 		} catch (error) {
 			if (!(error instanceof CancelledError) && this.continueOnFail()) {
-				output.push({ json: { ...event, error: error.message }, pairedItem: { item: itemIndex } });
+				output.push(errorItem(error, event, itemIndex));
 				continue;
 			}
 			if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
@@ -70,4 +70,20 @@ async function attachResults(
 		binary: downloaded?.binary ?? {},
 		pairedItem: item.pairedItem,
 	};
+}
+
+/**
+ * Like the Convertly node's error items: only `error` and `details` at the top, so that n8n can
+ * route the item to the error output (merged there with the event); the event's id, type and job
+ * are in `details` for the regular output.
+ */
+function errorItem(error: Error, event: IDataObject, itemIndex: number): INodeExecutionData {
+	const details: IDataObject = { eventId: event.id ?? null, eventType: event.type ?? null };
+	const jobId = (event.data as IDataObject | undefined)?.jobId;
+	if (jobId !== undefined) details.jobId = jobId;
+	if ((error instanceof NodeApiError || error instanceof NodeOperationError) && error.description) {
+		details.description = error.description;
+	}
+	if (error instanceof NodeApiError && error.httpCode) details.httpCode = error.httpCode;
+	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
