@@ -21,7 +21,7 @@ const PORT = Number(process.env.E2E_TRIGGER_PORT ?? 5730);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const flatted = require(path.join(ROOT, 'e2e', 'n8n-runtime', 'node_modules', 'flatted'));
 
-const SLOW_FILE_MS = 5000;
+const SLOW_FILE_MS = 8000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what, check, timeoutMs = 30_000) {

@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import {
 	MAX_REMEMBERED_IN_PROCESS,
 	MAX_REMEMBERED_IN_STATIC_DATA,
@@ -335,7 +337,7 @@ describe('Convertly Trigger: verification (engine level)', () => {
 	});
 
 	it('the memory of seen events is bounded and forgets ids once their signature can no longer pass', () => {
-		const staticData: Record<string, unknown> = {};
+		const staticData: IDataObject = {};
 		const scope = { key: `bounded-${Date.now()}`, staticData };
 		const now = 1_000_000;
 		for (let i = 0; i <= MAX_REMEMBERED_IN_PROCESS; i++) expect(rememberOnce(scope, `evt_${i}`, now + 300, now)).toBe(true);
@@ -345,7 +347,7 @@ describe('Convertly Trigger: verification (engine level)', () => {
 		expect(rememberOnce(scope, `evt_${MAX_REMEMBERED_IN_PROCESS}`, now + 300, now)).toBe(false);
 		expect(rememberOnce(scope, 'evt_0', now + 300, now)).toBe(true);
 		// After its window an id is forgotten everywhere.
-		const later = { key: `expiry-${Date.now()}`, staticData: {} as Record<string, unknown> };
+		const later = { key: `expiry-${Date.now()}`, staticData: {} as IDataObject };
 		expect(rememberOnce(later, 'evt_once', now + 300, now)).toBe(true);
 		expect(rememberOnce(later, 'evt_once', now + 300, now + 300)).toBe(false);
 		expect(rememberOnce(later, 'evt_once', now + 601, now + 301)).toBe(true);
