@@ -12,6 +12,7 @@ export class ConvertlyWebhookApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/convertly.svg', dark: 'file:../icons/convertly.dark.svg' };
 
+	// n8n's credential dialog opens a non-n8n URL unchanged, so the anchor survives.
 	documentationUrl = 'https://github.com/convertly-sh/n8n-nodes-convertly#convertly-trigger';
 
 	properties: INodeProperties[] = [

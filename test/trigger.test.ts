@@ -5,6 +5,8 @@ import {
 	MAX_REMEMBERED_IN_STATIC_DATA,
 	rememberOnce,
 } from '../nodes/ConvertlyTrigger/replay';
+import { ConvertlyWebhookApi } from '../credentials/ConvertlyWebhookApi.credentials';
+import codex from '../nodes/ConvertlyTrigger/ConvertlyTrigger.node.json';
 import { checkSecretShape } from '../nodes/ConvertlyTrigger/secret';
 import { parseSignatureHeader } from '../nodes/ConvertlyTrigger/signature';
 import { serialise } from './helpers';
@@ -352,6 +354,14 @@ describe('Convertly Trigger: verification (engine level)', () => {
 		expect(rememberOnce(later, 'evt_once', now + 300, now + 300)).toBe(false);
 		expect(rememberOnce(later, 'evt_once', now + 601, now + 301)).toBe(true);
 		expect(later.staticData.seenEvents).toEqual([['evt_once', now + 601]]);
+	});
+
+	it('documentation links survive how n8n builds them (codex without anchors; the credential’s opened unchanged)', () => {
+		expect(codex.node).toBe('n8n-nodes-convertly.convertlyTrigger');
+		for (const { url } of [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation]) {
+			expect(url).toMatch(/^https:\/\/[^#?]+$/);
+		}
+		expect(new URL(new ConvertlyWebhookApi().documentationUrl).hash).toBe('#convertly-trigger');
 	});
 
 	it('the credential test checks the secret’s shape without repeating it', () => {
