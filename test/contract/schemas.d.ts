@@ -32,6 +32,8 @@ export function validateOfficial(name: OfficialSchema, value: unknown): Validati
 export function validateGetJobResponse(status: number, body: unknown): Validation;
 export function validateInferred(name: InferredSchema, value: unknown): Validation;
 export function jobDetailFields(): Array<{ name: string; required: boolean }>;
+export function officialFields(name: 'JobDetail' | 'Error'): Array<{ name: string; required: boolean }>;
+export function inferredFields(name: InferredSchema): Array<{ name: string; required: boolean }>;
 export function inferredSchemaNames(): string[];
 export const OPENAPI_FILE: string;
 export const INFERRED_FILE: string;

@@ -109,8 +109,23 @@ function validateInferred(name, value) {
 
 /** The field names the official JobDetail lists, with whether each is required. */
 function jobDetailFields() {
-	const schema = load().openapi.components.schemas.JobDetail;
-	return Object.keys(schema.properties).map((name) => ({ name, required: schema.required.includes(name) }));
+	return officialFields('JobDetail');
+}
+
+/** The fields an official schema lists ('JobDetail' | 'Error'), with whether each is required. */
+function officialFields(name) {
+	return fieldsOf(load().openapi.components.schemas[name], name);
+}
+
+/** The fields one of our inferred object shapes lists, with whether each is required. */
+function inferredFields(name) {
+	return fieldsOf(load().inferred.$defs[name], name);
+}
+
+function fieldsOf(schema, name) {
+	if (!schema || !schema.properties) throw new Error(`${name} is not an object schema with properties`);
+	const required = schema.required ?? [];
+	return Object.keys(schema.properties).map((field) => ({ name: field, required: required.includes(field) }));
 }
 
 function inferredSchemaNames() {
@@ -122,6 +137,8 @@ module.exports = {
 	validateGetJobResponse,
 	validateInferred,
 	jobDetailFields,
+	officialFields,
+	inferredFields,
 	inferredSchemaNames,
 	OPENAPI_FILE,
 	INFERRED_FILE,

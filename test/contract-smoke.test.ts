@@ -1,0 +1,93 @@
+// `npm run smoke` pointed at the simulator (CONVERTLY_BASE_URL + the demo key), run as its own
+// process exactly as a user runs it: what it checks, what it sends, what it prints and its exit code.
+import { useSimulator } from './helpers';
+import { runSmoke } from './contract/runSmoke';
+
+describe('npm run smoke against the simulator', () => {
+	const simulator = useSimulator();
+	const env = (extra: Record<string, string> = {}) => ({
+		CONVERTLY_BASE_URL: simulator().url,
+		CONVERTLY_API_KEY: simulator().apiKey,
+		...extra,
+	});
+	const line = (stdout: string, title: string) => stdout.split('\n').find((entry) => entry.includes(title)) ?? '';
+
+	it('without a key: explains how to get one, exits 0 and sends nothing', async () => {
+		const result = await runSmoke({ CONVERTLY_BASE_URL: simulator().url });
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('no CONVERTLY_API_KEY set');
+		expect(result.stdout).toContain('Settings → API keys');
+		expect(result.stdout).toContain('CONVERTLY_SMOKE_WRITE=1');
+		expect(simulator().requests()).toHaveLength(0);
+	});
+
+	it('read-only: every check matches, both header modes are used, only GETs are sent, the key is never printed', async () => {
+		simulator().addJob({ jobType: 'compress', totalFiles: 2, processingMs: 0, createdAt: new Date(Date.now() - 60_000).toISOString() });
+		const newest = simulator().addJob({ jobType: 'transfer', processingMs: 0, extra: { updatedAt: '2026-11-28T10:00:00Z' } });
+		const result = await runSmoke(env());
+		expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+		expect(line(result.stdout, 'Credential test (Authorization: Bearer)')).toContain('[OK');
+		expect(line(result.stdout, 'Credential test (x-api-key header)')).toContain('[OK');
+		expect(line(result.stdout, 'GET /api/jobs?limit=1')).toContain('[OK');
+		expect(line(result.stdout, 'Job → Get (Authorization: Bearer)')).toContain('[OK');
+		expect(line(result.stdout, 'Job → Get (x-api-key header)')).toContain('[OK');
+		expect(line(result.stdout, 'Unknown job → 404')).toContain('[OK');
+		expect(line(result.stdout, 'Rejected key → 401')).toContain('[OK');
+		expect(line(result.stdout, 'Job → Create')).toContain('[SKIPPED');
+		// It read the newest job, field by field, and listed the field the schema does not name.
+		expect(result.stdout).toContain(`job ${newest.jobId}`);
+		expect(result.stdout).toMatch(/updatedAt +string "2026-11-28T10:00:00Z" +\+ not in the schema/);
+		expect(result.stdout).toMatch(/0 failed/);
+
+		const requests = simulator().requests();
+		expect(new Set(requests.map((request) => request.method))).toEqual(new Set(['GET']));
+		expect(requests.some((request) => request.headers['x-api-key'] === simulator().apiKey)).toBe(true);
+		expect(requests.some((request) => request.headers.authorization === `Bearer ${simulator().apiKey}`)).toBe(true);
+		expect(requests.filter((request) => request.path === `/api/jobs/${newest.jobId}`)).toHaveLength(2);
+		expect(result.stdout).not.toContain(simulator().apiKey);
+	});
+
+	it('a body outside the official schema fails the run, naming the field', async () => {
+		const job = simulator().addJob({ processingMs: 0 });
+		const bad = { ...job, results: 'done', progress: '50%', errorMessage: 3 };
+		simulator().addJob({ jobId: job.jobId, processingMs: 0, faults: [{ status: 200, body: bad, times: 2 }] });
+		const result = await runSmoke(env({ CONVERTLY_JOB_ID: job.jobId }));
+		expect(result.code).toBe(1);
+		expect(line(result.stdout, 'Job → Get (Authorization: Bearer)')).toContain('[FAILED');
+		expect(line(result.stdout, 'results ')).toMatch(/string "done" +✗ must be object,array,null/);
+		expect(line(result.stdout, 'progress ')).toMatch(/✗ must be integer/);
+		expect(line(result.stdout, 'errorMessage ')).toMatch(/✗ must be string,null/);
+		expect(line(result.stdout, 'jobType ')).toMatch(/✓$/);
+		expect(result.stdout).toMatch(/, 2 failed/);
+	});
+
+	it('a list body outside our inferred shape is reported as a difference without failing the run', async () => {
+		const job = simulator().addJob({ processingMs: 0 });
+		const { jobId, jobType, status, createdAt } = job;
+		// The two credential tests and the raw list read (in that order) get a list whose total is text.
+		simulator().addFault({
+			path: '/api/jobs',
+			status: 200,
+			body: { jobs: [{ jobId, jobType, status, createdAt }], pagination: { limit: 1, offset: 0, total: '1' } },
+			times: 3,
+		});
+		const result = await runSmoke(env());
+		expect(result.code).toBe(0);
+		expect(line(result.stdout, 'GET /api/jobs?limit=1')).toContain('[DIFFERS');
+		expect(line(result.stdout, 'total ')).toMatch(/string "1" +✗ must be integer/);
+		expect(result.stdout).toMatch(/1 differ from our inferred shapes/);
+		expect(result.stdout).toContain('convertly-inferred.schema.json');
+	});
+
+	it('a rejected key fails the run without ever printing it', async () => {
+		const wrong = 'cvly_this_key_is_secret_and_wrong_1234';
+		const result = await runSmoke(env({ CONVERTLY_API_KEY: wrong }));
+		expect(result.code).toBe(1);
+		expect(line(result.stdout, 'Credential test (Authorization: Bearer)')).toContain('[FAILED');
+		expect(result.stdout).toContain('Convertly rejected the API key');
+		expect(`${result.stdout}${result.stderr}`).not.toContain(wrong);
+		expect(`${result.stdout}${result.stderr}`).not.toContain('this_key_is_secret');
+		// The simulator did receive it: the masking is in the output, not in what is sent.
+		expect(simulator().requests().some((request) => request.headers.authorization === `Bearer ${wrong}`)).toBe(true);
+	});
+});
