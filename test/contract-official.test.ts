@@ -1,8 +1,6 @@
 // Holds the simulator to Convertly's official OpenAPI excerpt (JobDetail, JobStatus, Error): every
 // job body and every JSON error body it can serve on GET /api/jobs/{id} is fetched over HTTP and
 // validated. If the simulator drifts from the published schema, these tests name the field.
-import { sleep } from 'n8n-workflow';
-
 import type { SimulatorJobSpec } from '../simulator';
 import { jobDetailFields, validateGetJobResponse, validateOfficial } from './contract/schemas';
 import { useSimulator } from './helpers';
@@ -137,39 +135,32 @@ describe('simulator bodies against the official schema', () => {
 	});
 
 	it('every body of a job walking its whole life is a valid JobDetail', async () => {
-		simulator().setSpeed(20);
-		try {
-			// Each job's clock starts at its first read, so that read is always "pending"; processing
-			// then lasts one real second, far longer than a poll.
-			const walk = async (jobType: (typeof JOB_TYPES)[number], index: number) => {
-				const job = simulator().addJob({
-					jobType,
-					totalFiles: 3,
-					failedFiles: index % 2,
-					outcome: index === 3 ? 'failed' : 'completed',
-					pendingMs: 1_000,
-					processingMs: 20_000,
-					startsOnFirstRead: true,
-				});
-				const statuses: string[] = [];
-				for (let poll = 0; poll < 1_000; poll++) {
-					const body = await expectValidJob(job.jobId);
-					if (statuses[statuses.length - 1] !== body.status) statuses.push(String(body.status));
-					if (body.status === 'completed' || body.status === 'failed') break;
-					await sleep(10);
-				}
-				return statuses;
-			};
-			const walks = await Promise.all(JOB_TYPES.map(walk));
-			expect(walks).toEqual([
-				['pending', 'processing', 'completed'],
-				['pending', 'processing', 'completed'],
-				['pending', 'processing', 'completed'],
-				['pending', 'processing', 'failed'],
-			]);
-		} finally {
-			simulator().setSpeed(1);
+		// The simulated clock is moved by hand: every step of every job is read, whatever the load.
+		const jobs = JOB_TYPES.map((jobType, index) =>
+			simulator().addJob({
+				jobType,
+				totalFiles: 4,
+				failedFiles: index % 2,
+				outcome: index === 3 ? 'failed' : 'completed',
+				pendingMs: 1_000,
+				processingMs: 4_000,
+			}),
+		);
+		const walks = jobs.map(() => [] as string[]);
+		for (let step = 0; step <= 24; step++) {
+			for (const [index, job] of jobs.entries()) {
+				const body = await expectValidJob(job.jobId);
+				const seen = `${String(body.status)} ${String(body.progress)}%`;
+				if (walks[index][walks[index].length - 1] !== seen) walks[index].push(seen);
+			}
+			simulator().advanceTime(250);
 		}
+		expect(walks).toEqual([
+			['pending 0%', 'processing 0%', 'processing 25%', 'processing 50%', 'processing 75%', 'completed 100%'],
+			['pending 0%', 'processing 0%', 'processing 25%', 'processing 50%', 'processing 75%', 'completed 100%'],
+			['pending 0%', 'processing 0%', 'processing 25%', 'processing 50%', 'processing 75%', 'completed 100%'],
+			['pending 0%', 'processing 0%', 'processing 25%', 'processing 50%', 'processing 75%', 'failed 100%'],
+		]);
 	});
 
 	it.each<[string, SimulatorJobSpec]>([
