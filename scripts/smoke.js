@@ -139,7 +139,7 @@ async function main() {
 
 	// Loaded only now: without a key nothing below runs.
 	const schemas = require('../test/contract/schemas');
-	const { runConvertly, testCredential } = require('../tools/engine');
+	const { runConvertly, testCredential, readBinary } = require('../tools/engine');
 	const credentials = (authHeader) => ({ apiKey: API_KEY, authHeader, baseUrl: BASE_URL });
 	const official = schemas.jobDetailFields();
 	const fieldsOf = (name) => schemas.inferredFields(name);
@@ -253,7 +253,7 @@ async function main() {
 	}
 
 	// 6. Optional: one tiny compress job, created, waited for and downloaded through the node.
-	if (WRITE) await writeCheck({ runConvertly, schemas, credentials, official });
+	if (WRITE) await writeCheck({ runConvertly, readBinary, schemas, credentials, official });
 	else report('Job → Create (compress a generated PNG)', 'skipped', ['read-only run; set CONVERTLY_SMOKE_WRITE=1 to create one tiny job']);
 
 	out();
@@ -265,7 +265,7 @@ async function main() {
 	return count('failed') ? 1 : 0;
 }
 
-async function writeCheck({ runConvertly, schemas, credentials, official }) {
+async function writeCheck({ runConvertly, readBinary, schemas, credentials, official }) {
 	const title = 'Job → Create (compress a generated PNG, wait, download): output against the official JobDetail';
 	const png = tinyPng(16, 16);
 	const result = await runConvertly({
@@ -276,10 +276,12 @@ async function writeCheck({ runConvertly, schemas, credentials, official }) {
 			binaryPropertyName: 'data',
 			format: 'png',
 			waitForCompletion: true,
+			// A failed or unfinished job is reported with its body rather than as a node error.
+			waitOptions: { pollInterval: 2, timeout: 180, onFailure: 'output', onTimeout: 'output' },
 			downloadResults: true,
 		},
 		credentials: credentials('bearer'),
-		items: [{ json: { smoke: true }, binary: { data: { data: png.toString('base64'), mimeType: 'image/png', fileName: 'convertly-smoke.png', fileExtension: 'png' } } }],
+		items: [{ json: { smoke: true }, binary: { data: { base64: png.toString('base64'), fileName: 'convertly-smoke.png', mimeType: 'image/png' } } }],
 	}).done;
 	if (result.status !== 'success') {
 		const message = result.error?.message ?? '';
@@ -300,11 +302,11 @@ async function writeCheck({ runConvertly, schemas, credentials, official }) {
 		lines.push('no result file was downloaded (no binary data on the output item)');
 	}
 	for (const [property, binary] of files) {
-		// In memory (n8n's default binary mode) the bytes are base64 in `data`; otherwise only an id.
-		const bytes = binary.id ? undefined : Buffer.from(binary.data ?? '', 'base64');
-		const size = bytes ? `${bytes.length} bytes` : (binary.fileSize ?? 'size unknown');
-		const kind = bytes ? (bytes.subarray(0, 8).equals(png.subarray(0, 8)) ? ', a PNG' : ', not a PNG') : '';
-		lines.push(`downloaded ${property}: ${binary.fileName ?? '(no name)'}, ${binary.mimeType ?? '(no type)'}, ${size}${kind}`);
+		// Read through n8n's binary data service, as the next node of a workflow would.
+		const bytes = readBinary ? await readBinary(binary) : Buffer.from(binary.data ?? '', 'base64');
+		const kind = bytes.subarray(0, 8).equals(png.subarray(0, 8)) ? 'a PNG' : 'not a PNG';
+		if (bytes.length === 0) ok = false;
+		lines.push(`downloaded ${property}: ${binary.fileName ?? '(no name)'}, ${binary.mimeType ?? '(no type)'}, ${bytes.length} bytes, ${kind}`);
 	}
 	report(title, ok ? 'ok' : 'failed', lines);
 	if (job.status === 'pending') await cancelIfStillPending(result, runConvertly, credentials, job.jobId);
