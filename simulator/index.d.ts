@@ -67,6 +67,8 @@ export interface SimulatorJobSpec {
 	extra?: Record<string, unknown>;
 	faults?: SimulatorFault[];
 	createdAt?: string;
+	/** Created this many (simulated) ms before it is added; keeps fixture dates recent. */
+	ageMs?: number;
 	/** Start the job's lifecycle at its first read rather than at creation. */
 	startsOnFirstRead?: boolean;
 	callbackUrl?: string;
