@@ -2,6 +2,7 @@
 // job body and every JSON error body it can serve on GET /api/jobs/{id} is fetched over HTTP and
 // validated. If the simulator drifts from the published schema, these tests name the field.
 import type { SimulatorJobSpec } from '../simulator';
+import { DEMO_FIXTURE } from '../simulator';
 import { jobDetailFields, validateGetJobResponse, validateOfficial } from './contract/schemas';
 import { useSimulator } from './helpers';
 
@@ -179,6 +180,20 @@ describe('simulator bodies against the official schema', () => {
 		} else {
 			expect(verdict).toEqual({ valid: true, errors: [] });
 		}
+	});
+
+	it('every job of the demo fixture (npm run simulator, the demo, e2e) is a valid JobDetail', async () => {
+		simulator().loadFixture(DEMO_FIXTURE);
+		const list = await get('/api/jobs?limit=100');
+		const jobs = (list.body as { jobs: Array<{ jobId: string }> }).jobs;
+		expect(jobs.length).toBeGreaterThanOrEqual(30);
+		const invalid = [];
+		for (const { jobId } of jobs) {
+			const response = await get(`/api/jobs/${encodeURIComponent(jobId)}`);
+			const verdict = validateGetJobResponse(response.status, response.body);
+			if (!verdict.valid) invalid.push({ jobId, errors: verdict.errors });
+		}
+		expect(invalid).toEqual([]);
 	});
 
 	it('a job spec reporting an unknown status (pendingStatus, a robustness knob) is caught at /status only', async () => {
