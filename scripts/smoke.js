@@ -330,8 +330,10 @@ function headerLabel(authHeader) {
 	return authHeader === 'xApiKey' ? 'x-api-key header' : 'Authorization: Bearer';
 }
 
+/** Only the documented public prefix and the length: enough to tell two keys apart, nothing secret. */
 function maskedKey() {
-	return API_KEY.length > 12 ? `${API_KEY.slice(0, 5)}… (${API_KEY.length} characters)` : `(${API_KEY.length} characters)`;
+	const prefix = /^cvly_(pub_)?/.exec(API_KEY)?.[0] ?? '';
+	return `${prefix}… (${API_KEY.length} characters)`;
 }
 
 function relative(file) {
