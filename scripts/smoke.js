@@ -10,6 +10,8 @@
 //   CONVERTLY_JOB_ID       optional: the job to read when the account lists none.
 //   CONVERTLY_SMOKE_WRITE  set to 1 to also create one tiny compress job from a generated PNG,
 //                          wait for it and download the result (uses one media API request).
+//   CONVERTLY_SMOKE_WAIT_SECONDS  how long Create waits for that job (default 180); a job still
+//                          pending then is cancelled (the only job the script ever cancels).
 //
 // Read-only by default: credential test (both header modes), Job → Get Many (1 job), Job → Get
 // of that job (both header modes), and two error answers (unknown job, rejected key).
@@ -23,6 +25,8 @@ const WRITE = process.env.CONVERTLY_SMOKE_WRITE === '1';
 const API_KEY = (process.env.CONVERTLY_API_KEY ?? '').trim();
 const BASE_URL = (process.env.CONVERTLY_BASE_URL || 'https://convertly.sh').trim().replace(/\/+$/, '');
 const OVERALL_TIMEOUT_MS = Number(process.env.CONVERTLY_SMOKE_TIMEOUT_MS) > 0 ? Number(process.env.CONVERTLY_SMOKE_TIMEOUT_MS) : 240_000;
+// How long Create waits for its job (seconds).
+const WAIT_TIMEOUT_S = Number(process.env.CONVERTLY_SMOKE_WAIT_SECONDS) >= 1 ? Number(process.env.CONVERTLY_SMOKE_WAIT_SECONDS) : 180;
 // A key that no account has: used to see the real 401 body. Never the user's key.
 const REJECTED_KEY = 'cvly_smoke_check_not_a_real_key';
 
@@ -277,7 +281,7 @@ async function writeCheck({ runConvertly, readBinary, schemas, credentials, offi
 			format: 'png',
 			waitForCompletion: true,
 			// A failed or unfinished job is reported with its body rather than as a node error.
-			waitOptions: { pollInterval: 2, timeout: 180, onFailure: 'output', onTimeout: 'output' },
+			waitOptions: { pollInterval: 2, timeout: WAIT_TIMEOUT_S, onFailure: 'output', onTimeout: 'output' },
 			downloadResults: true,
 		},
 		credentials: credentials('bearer'),
@@ -286,8 +290,8 @@ async function writeCheck({ runConvertly, readBinary, schemas, credentials, offi
 	if (result.status !== 'success') {
 		const message = result.error?.message ?? '';
 		if (/not supported/.test(message)) return report(title, 'skipped', ['this build of the node has no Create operation yet']);
+		// The job's id is unknown here (no output item), so nothing is cancelled.
 		report(title, 'failed', nodeErrorLines(result));
-		await cancelIfStillPending(result, runConvertly, credentials);
 		return;
 	}
 	const item = result.items[0];
@@ -309,18 +313,22 @@ async function writeCheck({ runConvertly, readBinary, schemas, credentials, offi
 		lines.push(`downloaded ${property}: ${binary.fileName ?? '(no name)'}, ${binary.mimeType ?? '(no type)'}, ${bytes.length} bytes, ${kind}`);
 	}
 	report(title, ok ? 'ok' : 'failed', lines);
-	if (job.status === 'pending') await cancelIfStillPending(result, runConvertly, credentials, job.jobId);
+	if (job.status === 'pending' && job.jobId) await cancelCreatedJob(runConvertly, credentials, job.jobId);
 }
 
 /** Cancels the job this run created, if it is still pending (never any other job). */
-async function cancelIfStillPending(result, runConvertly, credentials, createdJobId) {
-	const jobId = createdJobId ?? result.items?.[0]?.json?.jobId;
-	if (!jobId) return;
+async function cancelCreatedJob(runConvertly, credentials, jobId) {
 	const cancel = await runConvertly({
-		parameters: { resource: 'job', operation: 'cancel', jobId, onNotCancellable: 'output' },
+		parameters: { resource: 'job', operation: 'cancel', jobId, options: { onNotCancellable: 'output' } },
 		credentials: credentials('bearer'),
 	}).done;
-	out(`          cancelled the job this run created (${jobId}): ${cancel.status === 'success' ? 'done' : cancel.error?.message}`);
+	const outcome =
+		cancel.status !== 'success'
+			? `not cancelled: ${cancel.error?.message}`
+			: cancel.items[0]?.json?.cancelled === false
+				? `not cancellable any more (${cancel.items[0].json.status})`
+				: 'cancelled';
+	out(`          the job this run created (${jobId}) was still pending: ${outcome}`);
 }
 
 // ---------------------------------------------------------------------------------------------
