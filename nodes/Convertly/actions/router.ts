@@ -23,7 +23,7 @@ export interface ItemOperation {
 }
 
 const operations: Record<string, Record<string, ItemOperation>> = {
-	job: { get: job.get },
+	job: { create: job.create, get: job.get },
 };
 
 /**
