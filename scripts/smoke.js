@@ -82,7 +82,7 @@ function preview(value) {
  * One line per field the schema names (present or absent, type, verdict) and one per field the
  * body has beyond the schema: the field-by-field comparison the report shows.
  */
-function fieldLines(body, fields, errors) {
+function fieldLines(body, fields, errors, addedByNode = []) {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 		return [`body is ${typeOf(body)}, expected an object`, ...errors.map((e) => `${e.path} ${e.message}`)];
 	}
@@ -98,7 +98,8 @@ function fieldLines(body, fields, errors) {
 	}
 	const known = new Set(fields.map((f) => f.name));
 	for (const name of Object.keys(body).filter((key) => !known.has(key))) {
-		lines.push(`${name.padEnd(width)}  ${`${typeOf(body[name])} ${preview(body[name])}`.trim().padEnd(40)} + not in the schema (allowed)`);
+		const note = addedByNode.includes(name) ? '+ added by the node' : '+ not in the schema (allowed)';
+		lines.push(`${name.padEnd(width)}  ${`${typeOf(body[name])} ${preview(body[name])}`.trim().padEnd(40)} ${note}`);
 	}
 	for (const error of errors.filter((e) => e.path === '/' || !fields.some((f) => e.path === `/${f.name}` || e.path.startsWith(`/${f.name}/`)))) {
 		lines.push(`${error.path} ${error.message}`);
@@ -297,7 +298,8 @@ async function writeCheck({ runConvertly, readBinary, schemas, credentials, offi
 	const item = result.items[0];
 	const job = item?.json ?? {};
 	const verdict = schemas.validateOfficial('JobDetail', job);
-	const lines = [`created job ${job.jobId} from a ${png.length}-byte PNG`, ...fieldLines(job, official, verdict.errors)];
+	// fileDownload (what was downloaded) and waitDetails are the node's, not Convertly's.
+	const lines = [`created job ${job.jobId} from a ${png.length}-byte PNG`, ...fieldLines(job, official, verdict.errors, ['fileDownload', 'waitDetails'])];
 	const files = Object.entries(item?.binary ?? {});
 	let ok = verdict.valid && job.status === 'completed';
 	if (job.status !== 'completed') lines.push(`the job ended "${job.status}", not completed`);
@@ -322,12 +324,21 @@ async function cancelCreatedJob(runConvertly, credentials, jobId) {
 		parameters: { resource: 'job', operation: 'cancel', jobId, options: { onNotCancellable: 'output' } },
 		credentials: credentials('bearer'),
 	}).done;
-	const outcome =
-		cancel.status !== 'success'
-			? `not cancelled: ${cancel.error?.message}`
-			: cancel.items[0]?.json?.cancelled === false
-				? `not cancellable any more (${cancel.items[0].json.status})`
-				: 'cancelled';
+	let outcome;
+	if (cancel.status === 'success') {
+		const json = cancel.items[0]?.json ?? {};
+		outcome = json.cancelled === false ? `not cancellable any more (${json.status})` : 'cancelled';
+	} else if (/not supported/.test(cancel.error?.message ?? '')) {
+		// A build of the node without Job → Cancel: the same request, sent directly.
+		const response = await fetch(`${BASE_URL}/api/jobs/${encodeURIComponent(jobId)}`, {
+			method: 'DELETE',
+			headers: { authorization: `Bearer ${API_KEY}`, accept: 'application/json' },
+			signal: AbortSignal.timeout(30_000),
+		});
+		outcome = response.ok ? 'cancelled' : `not cancelled: HTTP ${response.status}`;
+	} else {
+		outcome = `not cancelled: ${cancel.error?.message}`;
+	}
 	out(`          the job this run created (${jobId}) was still pending: ${outcome}`);
 }
 

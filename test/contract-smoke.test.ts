@@ -3,6 +3,10 @@
 import { useSimulator } from './helpers';
 import { runSmoke } from './contract/runSmoke';
 
+// Each run is a fresh Node process loading n8n-core (about 1.5 s of CPU); on a loaded machine that
+// can take many seconds of wall time, so these tests get a generous timeout (no timing is asserted).
+jest.setTimeout(120_000);
+
 describe('npm run smoke against the simulator', () => {
 	const simulator = useSimulator();
 	const env = (extra: Record<string, string> = {}) => ({
@@ -77,6 +81,41 @@ describe('npm run smoke against the simulator', () => {
 		expect(line(result.stdout, 'total ')).toMatch(/string "1" +✗ must be integer/);
 		expect(result.stdout).toMatch(/1 differ from our inferred shapes/);
 		expect(result.stdout).toContain('convertly-inferred.schema.json');
+	});
+
+	it('with CONVERTLY_SMOKE_WRITE=1: creates one compress job from a generated PNG, waits, downloads it, cancels nothing', async () => {
+		simulator().configure({ createdJobTiming: { pendingMs: 0, processingMsPerFile: 0 } });
+		const someoneElses = simulator().addJob({ pendingMs: 3_600_000 });
+		const result = await runSmoke(env({ CONVERTLY_SMOKE_WRITE: '1' }));
+		expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+		expect(line(result.stdout, 'Job → Create')).toContain('[OK');
+		const creates = simulator().createRequests();
+		expect(creates).toHaveLength(1);
+		expect(creates[0].fields).toMatchObject({ jobType: 'compress', format: 'png' });
+		expect(creates[0].files).toEqual([expect.objectContaining({ filename: 'convertly-smoke.png', mimeType: 'image/png' })]);
+		// A real PNG (8-byte signature, IHDR, IDAT, IEND) of a few hundred bytes.
+		expect(creates[0].files[0].size).toBeGreaterThan(100);
+		expect(simulator().downloads().filter((download) => download.status === 200)).toHaveLength(1);
+		expect(result.stdout).toMatch(/downloaded data\w*: convertly-smoke\.png, image\/png, \d+ bytes/);
+		expect(result.stdout).toMatch(/fileDownload +object +\+ added by the node/);
+		expect(simulator().requests().filter((request) => request.method === 'DELETE')).toHaveLength(0);
+		expect(simulator().getJob(someoneElses.jobId)?.status).toBe('pending');
+		expect(result.stdout).not.toContain(simulator().apiKey);
+	});
+
+	it('with CONVERTLY_SMOKE_WRITE=1: a created job still pending after the wait is cancelled, and only that one', async () => {
+		simulator().configure({ createdJobTiming: { pendingMs: 3_600_000, processingMsPerFile: 100 } });
+		const someoneElses = simulator().addJob({ pendingMs: 3_600_000 });
+		const result = await runSmoke(env({ CONVERTLY_SMOKE_WRITE: '1', CONVERTLY_SMOKE_WAIT_SECONDS: '1' }));
+		expect(result.code).toBe(1);
+		expect(line(result.stdout, 'Job → Create')).toContain('[FAILED');
+		expect(result.stdout).toContain('the job ended "pending", not completed');
+		const created = simulator().createRequests()[0].jobId;
+		const deletes = simulator().requests().filter((request) => request.method === 'DELETE');
+		expect(deletes.map((request) => request.jobId)).toEqual([created]);
+		expect(line(result.stdout, `the job this run created (${String(created)})`)).toContain('cancelled');
+		expect(simulator().getJob(String(created))?.status).toBe('cancelled');
+		expect(simulator().getJob(someoneElses.jobId)?.status).toBe('pending');
 	});
 
 	it('a rejected key fails the run without ever printing it', async () => {

@@ -27,7 +27,7 @@ function runSmoke(env, options = {}) {
 		const timer = setTimeout(() => {
 			timedOut = true;
 			child.kill('SIGKILL');
-		}, options.timeoutMs ?? 60_000);
+		}, options.timeoutMs ?? 110_000);
 		child.on('error', (error) => {
 			clearTimeout(timer);
 			reject(error);
