@@ -212,7 +212,16 @@ async function main() {
 	}
 	jobId ??= listedJobId;
 
-	// 4. Job → Get of that job, in both header modes, against the official JobDetail.
+	// 4. Optional: one tiny compress job, created, waited for and downloaded through the node
+	// (before the reads, so that an account without jobs has one to read).
+	if (WRITE) {
+		const createdJobId = await writeCheck({ runConvertly, readBinary, schemas, credentials, official });
+		jobId ??= createdJobId;
+	} else {
+		report('Job → Create (compress a generated PNG)', 'skipped', ['read-only run; set CONVERTLY_SMOKE_WRITE=1 to create one tiny job']);
+	}
+
+	// 5. Job → Get of that job, in both header modes, against the official JobDetail.
 	const seen = {};
 	for (const authHeader of ['bearer', 'xApiKey']) {
 		const title = `Job → Get (${headerLabel(authHeader)}): output against the official JobDetail`;
@@ -239,7 +248,7 @@ async function main() {
 		report('Both header modes read the same job', different.length ? 'failed' : 'ok', different.map((field) => `${field} differs`));
 	}
 
-	// 5. Error answers: their bodies against the official Error schema.
+	// 6. Error answers: their bodies against the official Error schema.
 	for (const [title, path, headers, expected] of [
 		['Unknown job → 404 with the official Error body', `/api/jobs/${randomUUID()}`, { authorization: `Bearer ${API_KEY}` }, 404],
 		['Rejected key → 401 with the official Error body', '/api/jobs?limit=1', { authorization: `Bearer ${REJECTED_KEY}` }, 401],
@@ -256,10 +265,6 @@ async function main() {
 			report(title, 'failed', [String(error.message ?? error)]);
 		}
 	}
-
-	// 6. Optional: one tiny compress job, created, waited for and downloaded through the node.
-	if (WRITE) await writeCheck({ runConvertly, readBinary, schemas, credentials, official });
-	else report('Job → Create (compress a generated PNG)', 'skipped', ['read-only run; set CONVERTLY_SMOKE_WRITE=1 to create one tiny job']);
 
 	out();
 	const count = (outcome) => checks.filter((check) => check.outcome === outcome).length;
@@ -290,10 +295,13 @@ async function writeCheck({ runConvertly, readBinary, schemas, credentials, offi
 	}).done;
 	if (result.status !== 'success') {
 		const message = result.error?.message ?? '';
-		if (/not supported/.test(message)) return report(title, 'skipped', ['this build of the node has no Create operation yet']);
+		if (/not supported/.test(message)) {
+			report(title, 'skipped', ['this build of the node has no Create operation yet']);
+			return undefined;
+		}
 		// The job's id is unknown here (no output item), so nothing is cancelled.
 		report(title, 'failed', nodeErrorLines(result));
-		return;
+		return undefined;
 	}
 	const item = result.items[0];
 	const job = item?.json ?? {};
@@ -316,6 +324,7 @@ async function writeCheck({ runConvertly, readBinary, schemas, credentials, offi
 	}
 	report(title, ok ? 'ok' : 'failed', lines);
 	if (job.status === 'pending' && job.jobId) await cancelCreatedJob(runConvertly, credentials, job.jobId);
+	return typeof job.jobId === 'string' ? job.jobId : undefined;
 }
 
 /** Cancels the job this run created, if it is still pending (never any other job). */
