@@ -170,6 +170,41 @@ describe('n8n server and editor', () => {
 			await page.screenshot({ path: path.join(ARTIFACTS, 'node-executed.png') });
 		});
 
+		it('shows downloaded result files as binary data in the output panel', async () => {
+			const job = simulator.addJob({ processingMs: 0, resultFiles: [{ filename: 'poster.webp', mimeType: 'image/webp', sizeBytes: 2048 }] });
+			const created = await rest.call('POST', '/rest/workflows', {
+				name: 'Convertly download (e2e)',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: { Start: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
+				nodes: [
+					{ id: '20000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: '20000000-0000-4000-8000-000000000002',
+						name: 'Convertly',
+						type: 'n8n-nodes-convertly.convertly',
+						typeVersion: 1,
+						position: [220, 0],
+						parameters: { resource: 'job', operation: 'get', jobId: job.jobId, downloadResults: true, options: { output: 'results' } },
+						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					},
+				],
+			});
+			assert.equal(created.status, 200, created.text);
+			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Convertly"]').waitFor();
+			await page.click('[data-test-id="execute-workflow-button"]');
+			await page.getByText('Workflow executed successfully').first().waitFor({ timeout: 30_000 });
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Convertly"]').dblclick();
+			const output = page.locator('[data-test-id="output-panel"]');
+			await output.getByText('Binary', { exact: true }).first().click();
+			await output.getByText('poster.webp').first().waitFor({ timeout: 15_000 });
+			const text = await output.innerText();
+			for (const expected of ['poster.webp', 'image/webp']) assert.ok(text.includes(expected), `output panel lacks "${expected}"`);
+			await page.screenshot({ path: path.join(ARTIFACTS, 'binary-output.png') });
+			await page.keyboard.press('Escape');
+		});
+
 		it('the credential dialog reports a good key as tested and explains a rejected one', async () => {
 			await page.click('[data-test-id="credential-edit-button"]');
 			const dialog = page.locator('[data-test-id="editCredential-modal"]');

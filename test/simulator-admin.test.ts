@@ -35,7 +35,7 @@ describe('Simulator: admin HTTP routes for the new settings', () => {
 			downloadMode: 'storage',
 			signedUrlTtlMs: 1000,
 			signedUrlExpiredStatus: 410,
-			createdJobTiming: { pendingMs: 5, processingMsPerFile: 300 },
+			createdJobTiming: { pendingMs: 5, processingMsPerFile: 300, processingMsCycle: null },
 			cancelResponse: 'ack',
 			listPagination: 'hasMore',
 		});

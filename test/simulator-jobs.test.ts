@@ -152,6 +152,22 @@ describe('Simulator: cancel, list pagination, fixture, timeline', () => {
 		}
 	});
 
+	it('createdJobTiming.processingMsCycle gives created jobs varied lengths, in order', async () => {
+		simulator().configure({ createdJobTiming: { pendingMs: 100, processingMsCycle: [1000, 5000, 3000] } });
+		const lengths: number[] = [];
+		for (let i = 0; i < 4; i++) {
+			const body = new FormData();
+			for (const [name, value] of Object.entries({ format: 'png', resize: 'original', saveToStorage: 'true' })) body.append(name, value);
+			body.append('files', new Blob([Buffer.from('x')]), 'x.png');
+			const response = await fetch(`${simulator().url}/api/jobs`, { method: 'POST', body, headers: headers() });
+			const { jobId } = (await response.json()) as { jobId: string };
+			const [pending, processing, done] = simulator().timeline(jobId)?.transitions ?? [];
+			expect(processing.at - pending.at).toBe(100);
+			lengths.push(done.at - processing.at);
+		}
+		expect(lengths).toEqual([1000, 5000, 3000, 1000]);
+	});
+
 	describe('jobTimeline', () => {
 		it('gives the transition and per-file progress times that the job view then shows', async () => {
 			const job = simulator().addJob({ totalFiles: 4, failedFiles: 2, pendingMs: 10_000, processingMs: 40_000 });
