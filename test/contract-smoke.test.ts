@@ -1,7 +1,15 @@
 // `npm run smoke` pointed at the simulator (CONVERTLY_BASE_URL + the demo key), run as its own
 // process exactly as a user runs it: what it checks, what it sends, what it prints and its exit code.
+import { Convertly } from '../nodes/Convertly/Convertly.node';
 import { useSimulator } from './helpers';
 import { runSmoke } from './contract/runSmoke';
+
+/** Whether the built node offers an operation (Get Many and Cancel arrive in separate changes). */
+function hasOperation(value: string): boolean {
+	return new Convertly().description.properties.some(
+		(property) => property.name === 'operation' && (property.options ?? []).some((option) => 'value' in option && option.value === value),
+	);
+}
 
 // Each run is a fresh Node process loading n8n-core (about 1.5 s of CPU); on a loaded machine that
 // can take many seconds of wall time, so these tests get a generous timeout (no timing is asserted).
@@ -15,6 +23,14 @@ describe('npm run smoke against the simulator', () => {
 		...extra,
 	});
 	const line = (stdout: string, title: string) => stdout.split('\n').find((entry) => entry.includes(title)) ?? '';
+	/** The lines of one check: its title line up to the next check. */
+	const section = (stdout: string, title: string) => {
+		const lines = stdout.split('\n');
+		const start = lines.findIndex((entry) => entry.includes(title));
+		if (start === -1) return '';
+		const end = lines.findIndex((entry, index) => index > start && /^\[/.test(entry));
+		return lines.slice(start, end === -1 ? undefined : end).join('\n');
+	};
 
 	it('without a key: explains how to get one, exits 0 and sends nothing', async () => {
 		const result = await runSmoke({ CONVERTLY_BASE_URL: simulator().url });
@@ -33,6 +49,7 @@ describe('npm run smoke against the simulator', () => {
 		expect(line(result.stdout, 'Credential test (Authorization: Bearer)')).toContain('[OK');
 		expect(line(result.stdout, 'Credential test (x-api-key header)')).toContain('[OK');
 		expect(line(result.stdout, 'GET /api/jobs?limit=1')).toContain('[OK');
+		expect(line(result.stdout, 'Job → Get Many (limit 1)')).toContain(hasOperation('getAll') ? '[OK' : '[SKIPPED');
 		expect(line(result.stdout, 'Job → Get (Authorization: Bearer)')).toContain('[OK');
 		expect(line(result.stdout, 'Job → Get (x-api-key header)')).toContain('[OK');
 		expect(line(result.stdout, 'Unknown job → 404')).toContain('[OK');
@@ -58,10 +75,11 @@ describe('npm run smoke against the simulator', () => {
 		const result = await runSmoke(env({ CONVERTLY_JOB_ID: job.jobId }));
 		expect(result.code).toBe(1);
 		expect(line(result.stdout, 'Job → Get (Authorization: Bearer)')).toContain('[FAILED');
-		expect(line(result.stdout, 'results ')).toMatch(/string "done" +✗ must be object,array,null/);
-		expect(line(result.stdout, 'progress ')).toMatch(/✗ must be integer/);
-		expect(line(result.stdout, 'errorMessage ')).toMatch(/✗ must be string,null/);
-		expect(line(result.stdout, 'jobType ')).toMatch(/✓$/);
+		const get = section(result.stdout, 'Job → Get (Authorization: Bearer)');
+		expect(line(get, 'results ')).toMatch(/string "done" +✗ must be object,array,null/);
+		expect(line(get, 'progress ')).toMatch(/✗ must be integer/);
+		expect(line(get, 'errorMessage ')).toMatch(/✗ must be string,null/);
+		expect(line(get, 'jobType ')).toMatch(/✓$/);
 		expect(result.stdout).toMatch(/, 2 failed/);
 	});
 
@@ -78,7 +96,7 @@ describe('npm run smoke against the simulator', () => {
 		const result = await runSmoke(env());
 		expect(result.code).toBe(0);
 		expect(line(result.stdout, 'GET /api/jobs?limit=1')).toContain('[DIFFERS');
-		expect(line(result.stdout, 'total ')).toMatch(/string "1" +✗ must be integer/);
+		expect(line(section(result.stdout, 'GET /api/jobs?limit=1'), 'total ')).toMatch(/string "1" +✗ must be integer/);
 		expect(result.stdout).toMatch(/1 differ from our inferred shapes/);
 		expect(result.stdout).toContain('convertly-inferred.schema.json');
 	});
