@@ -35,5 +35,5 @@ trap cleanup EXIT INT TERM
 
 npm run build >/dev/null
 rm -rf e2e/artifacts && mkdir -p e2e/artifacts
-node --test --test-concurrency=1 e2e/cli.test.js e2e/server.test.js
+node --test --test-concurrency=1 e2e/cli.test.js e2e/server.test.js e2e/trigger.test.js
 echo "[e2e] done in $((SECONDS - started)) s; screenshots in e2e/artifacts/"

@@ -1,4 +1,5 @@
 // Types for the simulator (plain JS so that it may use Node built-ins).
+import type { SimulatorWebhooks } from './webhooks';
 
 /** The simulator's node:events EventEmitter (typed structurally: .d.ts files obey the same import rules). */
 export interface SimulatorEvents {
@@ -244,6 +245,8 @@ export interface Simulator {
 	downloads(): RecordedDownload[];
 	resetStats(): void;
 	stats(): SimulatorStats;
+	/** Account webhooks and per-job callbacks (simulator/webhooks.js). */
+	webhooks: SimulatorWebhooks;
 	close(): Promise<void>;
 }
 

@@ -18,6 +18,7 @@ const { normaliseSpec, jobView, jobSummary, jobTimeline, phaseOf, DOWNLOAD_MODES
 const { handleCreate, normalisePlan, drain } = require('./create');
 const { createDownloads, safeDecode } = require('./downloads');
 const results = require('./results');
+const { createWebhooks } = require('./webhooks');
 
 const DEMO_API_KEY = 'cvly_simulator_demo_key';
 const ADMIN_PREFIX = '/__simulator';
@@ -93,6 +94,15 @@ async function startSimulator(options = {}) {
 
 	const view = (job) => jobView(job, now(), downloads.links);
 
+	// Account webhooks and per-job callbacks (simulator/webhooks.js), fed by 'job-created'.
+	const webhooks = createWebhooks({
+		jobView: (jobId) => (jobs.has(jobId) ? view(jobs.get(jobId)) : undefined),
+		callbackOf: (jobId) => jobs.get(jobId)?.fields,
+		speed: () => speed,
+		now,
+		events,
+	});
+
 	/** Stores a job (spec already complete) and announces it. */
 	function createJob(spec) {
 		const job = normaliseSpec({ ...spec, downloads: spec.downloads ?? settings.downloadMode }, now());
@@ -120,6 +130,7 @@ async function startSimulator(options = {}) {
 
 	/** Empties jobs, faults, statistics, idempotency keys and files; restores the settings to the start options. */
 	function reset() {
+		webhooks.reset(); // webhooks
 		jobs.clear();
 		faults = [];
 		stats = emptyStats();
@@ -236,6 +247,7 @@ async function startSimulator(options = {}) {
 			if (isDownload) {
 				return await downloads.serveApi(req, res, segments, record.download, globalFault, reply);
 			}
+			if (webhooks.handleApi(req, url, reply)) return; // webhooks
 			if (req.method === 'GET' && url.pathname === '/api/jobs') return listJobs(url, reply);
 			if (req.method === 'POST' && url.pathname === '/api/jobs') {
 				return await handleCreate(req, res, {
@@ -402,6 +414,11 @@ async function startSimulator(options = {}) {
 				return send(res, 200, { ok: true });
 			}
 			if (req.method === 'GET' && route === '/stats') return send(res, 200, publicStats());
+			if (route.startsWith('/webhooks/')) {
+				// webhooks
+				const handled = await webhooks.handleAdmin(req, route.slice('/webhooks'.length), url, readJson, (status, body) => send(res, status, body));
+				if (handled !== false) return handled;
+			}
 			if (req.method === 'GET' && route === '/config') return send(res, 200, publicSettings());
 			if (req.method === 'POST' && route === '/config') {
 				const body = await readJson(req);
@@ -475,6 +492,8 @@ async function startSimulator(options = {}) {
 		/** The temp folder holding uploads (removed on close). */
 		tmpDir,
 		events,
+		/** Account webhooks: endpoints, deliveries, test events, forged deliveries (simulator/webhooks.js). */
+		webhooks,
 		addJob,
 		addFault,
 		reset,
@@ -505,6 +524,7 @@ async function startSimulator(options = {}) {
 		resetStats: () => (stats = emptyStats()),
 		stats: publicStats,
 		close: async () => {
+			webhooks.close(); // webhooks
 			await Promise.all([closeServer(server), closeServer(storageServer)]);
 			events.removeAllListeners();
 			fs.rmSync(tmpDir, { recursive: true, force: true });
