@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as job from './actions/job';
 import { router } from './actions/router';
+import { searchJobs } from './methods';
 
 export class Convertly implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,6 +36,10 @@ export class Convertly implements INodeType {
 			},
 			...job.description,
 		],
+	};
+
+	methods = {
+		listSearch: { searchJobs },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -23,7 +23,7 @@ export interface ItemOperation {
 }
 
 const operations: Record<string, Record<string, ItemOperation>> = {
-	job: { get: job.get },
+	job: { cancel: job.cancel, get: job.get, getAll: job.getAll },
 };
 
 /**

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as cancel from './cancel.operation';
 import * as get from './get.operation';
+import * as getAll from './getAll.operation';
 
-export { get };
+export { cancel, get, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,13 +15,28 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['job'] } },
 		options: [
 			{
+				name: 'Cancel',
+				value: 'cancel',
+				description: 'Cancel a job that is still pending, by its ID; jobs already processing cannot be cancelled',
+				action: 'Cancel a job',
+			},
+			{
 				name: 'Get',
 				value: 'get',
-				description: 'Get a job by its ID, optionally waiting until it has completed or failed',
+				description:
+					'Get one job by its ID (status, progress, file counts, results with download URLs), optionally waiting until it has completed or failed',
 				action: 'Get a job',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List the account\'s jobs, newest first, optionally only those with one status',
+				action: 'Get many jobs',
 			},
 		],
 		default: 'get',
 	},
 	...get.description,
+	...getAll.description,
+	...cancel.description,
 ];
