@@ -53,11 +53,25 @@ export function waitDescription(show: DisplayShow): INodeProperties[] {
 			displayOptions: { show },
 		},
 		{
+			displayName:
+				'While it waits, this execution stays open and holds its items. Jobs that take more than a few minutes are better handled by the Convertly Trigger node (webhooks).',
+			name: 'waitNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { ...show, waitForCompletion: [true] } },
+		},
+		{
 			displayName: 'Wait Options',
 			name: 'waitOptions',
 			type: 'collection',
 			placeholder: 'Add Wait Option',
-			default: {},
+			// Shown filled in, so the user sees what the wait will do without adding each option.
+			default: {
+				pollInterval: WAIT_LIMITS.defaultPollIntervalSeconds,
+				timeout: WAIT_LIMITS.defaultTimeoutSeconds,
+				onFailure: 'error',
+				onTimeout: 'error',
+			},
 			displayOptions: { show: { ...show, waitForCompletion: [true] } },
 			options: [
 				{

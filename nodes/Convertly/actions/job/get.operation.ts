@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { addLongWaitHint } from '../../helpers/hints';
 import { readJobId } from '../../helpers/jobId';
 import type { ConvertlyJob } from '../../helpers/job';
 import { awaitCompletion, wantsToWait } from '../../wait/completion';
@@ -50,7 +51,9 @@ export async function execute(this: IExecuteFunctions, run: RunContext, itemInde
 	let job: ConvertlyJob;
 	let extra: IDataObject = {};
 	if (wantsToWait(this, itemIndex)) {
-		({ job, extra } = await awaitCompletion(this, run.client, jobId, itemIndex));
+		let timeoutUsed: number;
+		({ job, extra, timeoutUsed } = await awaitCompletion(this, run.client, jobId, itemIndex));
+		addLongWaitHint(run.hints, jobId, timeoutUsed);
 	} else {
 		job = await run.client.getJob(jobId, { itemIndex });
 	}

@@ -145,5 +145,14 @@ export async function execute(this: IExecuteFunctions, run: RunContext, itemInde
 			location: 'outputPane',
 		});
 	}
+	if (jobs.length === 0) {
+		run.hints.add('noJobs', {
+			message: status
+				? `Convertly has no ${status} jobs for this API key, so the node output no items.`
+				: 'Convertly has no jobs for this API key, so the node output no items.',
+			type: 'info',
+			location: 'outputPane',
+		});
+	}
 	return jobs.map((job) => ({ json: job, pairedItem: { item: itemIndex } }));
 }
