@@ -35,6 +35,8 @@ async function startSimulator(options = {}) {
 	let latencyMs = options.latencyMs ?? 0;
 	let rateLimit = options.rateLimit ?? null;
 	let clockOffset = 0;
+	// Jobs created by POST /api/jobs since the last reset (drives createdJobTiming.processingMsCycle).
+	let createdViaPost = 0;
 	const jobs = new Map();
 	let faults = [];
 	let stats = emptyStats();
@@ -67,7 +69,7 @@ async function startSimulator(options = {}) {
 			downloadMode: options.downloadMode ?? 'api',
 			signedUrlTtlMs: options.signedUrlTtlMs ?? 5 * 60 * 1000,
 			signedUrlExpiredStatus: options.signedUrlExpiredStatus ?? 403,
-			createdJobTiming: { pendingMs: 200, processingMsPerFile: 300, ...options.createdJobTiming },
+			createdJobTiming: { pendingMs: 200, processingMsPerFile: 300, processingMsCycle: null, ...options.createdJobTiming },
 			cancelResponse: options.cancelResponse ?? 'job',
 			listPagination: options.listPagination ?? 'full',
 			plan: normalisePlan(options.plan),
@@ -98,7 +100,7 @@ async function startSimulator(options = {}) {
 		if (spec.fields) job.fields = spec.fields;
 		if (spec.idempotencyKey) job.idempotencyKey = spec.idempotencyKey;
 		jobs.set(job.jobId, job);
-		stats.jobsCreated++;
+		if (spec.inputs) stats.jobsCreated++;
 		events.emit('job-created', view(job), job);
 		return job;
 	}
@@ -124,6 +126,7 @@ async function startSimulator(options = {}) {
 		windows = new Map();
 		idempotency = new Map();
 		clockOffset = 0;
+		createdViaPost = 0;
 		removeJobFiles();
 		for (const key of Object.keys(settings)) delete settings[key];
 		configure(initialSettings());
@@ -138,6 +141,8 @@ async function startSimulator(options = {}) {
 	server = http.createServer((req, res) => {
 		handle(req, res).catch((error) => {
 			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
+			// A body that fails midway (a result file gone) ends the connection instead of hanging.
+			else res.destroy();
 		});
 	});
 	// Keep-alive sockets would hold the process open after close(); answers are cheap anyway.
@@ -148,6 +153,8 @@ async function startSimulator(options = {}) {
 	storageServer = http.createServer((req, res) => {
 		handleStorage(req, res).catch((error) => {
 			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
+			// A body that fails midway (a result file gone) ends the connection instead of hanging.
+			else res.destroy();
 		});
 	});
 	storageServer.keepAliveTimeout = 1;
@@ -241,6 +248,7 @@ async function startSimulator(options = {}) {
 					inFlightKeys,
 					jobs,
 					createRequests: stats.createRequests,
+					nextCreatedIndex: () => createdViaPost++,
 					createJob,
 					currentStatus: (job) => view(job).status,
 					answer: reply,

@@ -26,7 +26,7 @@ export interface ItemOperation {
 export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
 const operations: Record<string, Record<string, ItemOperation>> = {
-	job: { cancel: job.cancel, get: job.get, getAll: job.getAll },
+	job: { cancel: job.cancel, create: job.create, get: job.get, getAll: job.getAll },
 };
 
 /**

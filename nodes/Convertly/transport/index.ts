@@ -206,7 +206,15 @@ export class ConvertlyClient {
 			const outcome = await this.queue(async () => {
 				const response = await this.followRedirects(url, deadline, scope.itemIndex);
 				if (response.kind === 'response' && response.statusCode < 300) {
-					return { response, value: await consume(response.body as DownloadBody, response.headers) };
+					try {
+						return { response, value: await consume(response.body as DownloadBody, response.headers) };
+					} catch (error) {
+						// The body broke off (dropped connection, reset): like no answer at all, so retried.
+						this.throwIfCancelled(scope.itemIndex);
+						const code: unknown = error?.code;
+						const broken: Attempt = { kind: 'network', code: typeof code === 'string' ? code : 'interrupted' };
+						return { response: broken, value: undefined };
+					}
 				}
 				await discard(response);
 				return { response, value: undefined };

@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as cancel from './cancel.operation';
+import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
-export { cancel, get, getAll };
+export { cancel, create, get, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,6 +20,13 @@ export const description: INodeProperties[] = [
 				value: 'cancel',
 				description: 'Cancel a job that is still pending, by its ID; jobs already processing cannot be cancelled',
 				action: 'Cancel a job',
+			},
+			{
+				name: 'Create',
+				value: 'create',
+				description:
+					'Send the files of the input items to Convertly to convert or compress them, optionally waiting for the result files',
+				action: 'Create a job',
 			},
 			{
 				name: 'Get',
@@ -36,6 +44,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'get',
 	},
+	...create.description,
 	...get.description,
 	...getAll.description,
 	...cancel.description,
