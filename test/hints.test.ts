@@ -3,7 +3,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { Convertly } from '../nodes/Convertly/Convertly.node';
 import type { RunResult } from './helpers';
-import { getJobParameters, run, start, useSimulator } from './helpers';
+import { getJobParameters, run, useSimulator } from './helpers';
 
 function hintsOf(result: RunResult): string[] {
 	return (result.run.data.resultData.runData.Node?.[0]?.hints ?? []).map((hint) => hint.message);
@@ -104,8 +104,8 @@ describe('Job ID values', () => {
 		expect(hintsOf(result)).toEqual([]);
 	});
 
-	it('an empty picker stops the run before the node sends anything, as n8n does for any required field', () => {
-		expect(() => start(simulator(), getJobParameters({ __rl: true, mode: 'list', value: '' }))).toThrow(
+	it('an empty picker stops the run before the node sends anything, as n8n does for any required field', async () => {
+		await expect(run(simulator(), getJobParameters({ __rl: true, mode: 'list', value: '' }))).rejects.toThrow(
 			/Parameter "Job ID" is required/,
 		);
 		expect(simulator().requests()).toHaveLength(0);
