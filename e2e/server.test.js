@@ -50,6 +50,17 @@ describe('n8n server and editor', () => {
 		const names = new Set(nodes.json.map((node) => node.name));
 		assert.ok(names.has('n8n-nodes-convertly.convertly'));
 		assert.ok(names.has('n8n-nodes-convertly.convertlyTool'));
+		// The AI-agent tool variant offers every operation of the node, each described for a model.
+		const operationsOf = (name) =>
+			nodes.json
+				.find((node) => node.name === name)
+				.properties.filter((property) => property.name === 'operation')
+				.flatMap((property) => property.options);
+		const operations = operationsOf('n8n-nodes-convertly.convertly');
+		const toolOperations = operationsOf('n8n-nodes-convertly.convertlyTool');
+		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ['cancel', 'create', 'get', 'getAll']);
+		assert.deepEqual(toolOperations.map((option) => option.value).sort(), operations.map((option) => option.value).sort());
+		assert.ok(toolOperations.every((option) => option.description.length > 30), 'every operation has a description');
 		const credentials = await rest.call('GET', '/types/credentials.json');
 		assert.ok(credentials.json.some((credential) => credential.name === 'convertlyApi'));
 	});
@@ -154,7 +165,23 @@ describe('n8n server and editor', () => {
 			const credential = page.locator('[data-test-id="node-credentials-select"] input').first();
 			await credential.waitFor();
 			assert.equal(await credential.inputValue(), 'Convertly (local simulator)');
-			await page.locator('[data-test-id="parameter-input-jobId"] input').first().fill(DONE_JOB);
+
+			// Job ID → From List: the simulator's jobs are listed by type, status, files and date.
+			simulator.resetStats();
+			await page.locator('[data-test-id="parameter-input-jobId"] [data-test-id="rlc-input-container"]').click();
+			const items = page.locator('[data-test-id="rlc-item"]');
+			await items.filter({ hasText: 'convert · completed · 3 files' }).first().waitFor({ timeout: 30_000 });
+			const listed = await items.count();
+			const fixtureJobs = simulator.requests().filter((request) => request.path.startsWith('/api/jobs?'));
+			assert.ok(fixtureJobs.length >= 1, 'the picker asked Convertly for the job list');
+			assert.ok(listed >= 10, `only ${listed} jobs listed`);
+			await page.screenshot({ path: path.join(ARTIFACTS, 'job-picker.png') });
+			// Searching by the start of the ID leaves that one job; pick it.
+			await page.locator('[data-test-id="rlc-search"] input').fill(DONE_JOB.slice(0, 8));
+			await items.first().filter({ hasText: 'convert · completed · 3 files' }).waitFor();
+			assert.equal(await items.count(), 1);
+			await items.first().click();
+			assert.match(await page.locator('[data-test-id="parameter-input-jobId"] [data-test-id="rlc-input"]').inputValue(), /convert · completed · 3 files/);
 			simulator.resetStats();
 			await page.click('[data-test-id="node-execute-button"]');
 			const output = page.locator('[data-test-id="output-panel"]');
@@ -188,6 +215,41 @@ describe('n8n server and editor', () => {
 			await apiKey.fill(simulator.apiKey);
 			await dialog.locator('[data-test-id="credential-save-button"]').click();
 			await dialog.locator('[data-test-id="credentials-config-container-test-success"]').waitFor({ timeout: 30_000 });
+		});
+
+		it('cancels a pending job from the editor', async () => {
+			const pending = simulator.addJob({ jobType: 'compress', totalFiles: 2, pendingMs: 3_600_000 });
+			const created = await rest.call('POST', '/rest/workflows', {
+				name: 'Convertly cancel (e2e)',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: {},
+				nodes: [
+					{
+						id: '10000000-0000-4000-8000-000000000010',
+						name: 'Convertly',
+						type: 'n8n-nodes-convertly.convertly',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { resource: 'job', operation: 'cancel', jobId: { __rl: true, mode: 'id', value: pending.jobId } },
+						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					},
+				],
+			});
+			assert.equal(created.status, 200, created.text);
+			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.locator('[data-test-id="canvas-node"]', { hasText: 'Convertly' }).first().dblclick();
+			simulator.resetStats();
+			await page.click('[data-test-id="node-execute-button"]');
+			const output = page.locator('[data-test-id="output-panel"]');
+			await output.filter({ hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
+			assert.deepEqual(
+				simulator.requests().map((request) => `${request.method} ${request.path} ${request.status}`),
+				[`DELETE /api/jobs/${pending.jobId} 200`],
+			);
+			assert.equal(simulator.getJob(pending.jobId)?.status, 'cancelled');
+			await page.screenshot({ path: path.join(ARTIFACTS, 'job-cancelled.png') });
+			await page.keyboard.press('Escape');
 		});
 	});
 });
