@@ -255,5 +255,43 @@ describe('n8n server and editor', () => {
 			await page.screenshot({ path: path.join(ARTIFACTS, 'job-cancelled.png') });
 			await page.keyboard.press('Escape');
 		});
+
+		it('a workflow saved with a plain-text Job ID opens, shows the wait settings filled in, and runs', async () => {
+			const created = await rest.call('POST', '/rest/workflows', {
+				name: 'Convertly plain Job ID (e2e)',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: {},
+				nodes: [
+					{
+						id: '10000000-0000-4000-8000-000000000020',
+						name: 'Convertly',
+						type: 'n8n-nodes-convertly.convertly',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { resource: 'job', operation: 'get', jobId: DONE_JOB, waitForCompletion: true },
+						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					},
+				],
+			});
+			assert.equal(created.status, 200, created.text);
+			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.locator('[data-test-id="canvas-node"]', { hasText: 'Convertly' }).first().dblclick();
+			const panel = page.locator('[data-test-id="node-parameters"]');
+			await panel.waitFor();
+			// The old value is shown as it is (n8n's "legacy" display: no mode chosen yet).
+			assert.equal(await page.locator('[data-test-id="parameter-input-jobId"] [data-test-id="rlc-input"]').inputValue(), DONE_JOB);
+			// What the wait will do is visible without adding options.
+			const text = await panel.innerText();
+			for (const expected of ['holds its items', 'Poll Interval (Seconds)', 'Timeout (Seconds)', 'On Failure', 'On Timeout']) {
+				assert.ok(text.includes(expected), `the panel lacks "${expected}"`);
+			}
+			assert.equal(await page.locator('[data-test-id="parameter-input-timeout"] input').first().inputValue(), '300');
+			await page.screenshot({ path: path.join(ARTIFACTS, 'wait-settings.png') });
+			simulator.resetStats();
+			await page.click('[data-test-id="node-execute-button"]');
+			await page.locator('[data-test-id="output-panel"]').filter({ hasText: 'completed' }).waitFor({ timeout: 30_000 });
+			assert.deepEqual(simulator.requests().map((request) => request.path), [`/api/jobs/${DONE_JOB}`]);
+		});
 	});
 });
