@@ -13,7 +13,7 @@ const showFor = { resource: ['job'], operation: ['cancel'] };
 export const description: INodeProperties[] = [
 	jobIdDescription(
 		showFor,
-		'The job to cancel. Only jobs that are still pending (not yet processing) can be cancelled.',
+		'The Convertly job to cancel: pick one of the recent jobs, or give its ID (a UUID such as a755a89a-3a63-4f3e-88ff-7fef50d42d7d, usually mapped from the jobId field of an earlier node). Only jobs that are still pending can be cancelled.',
 	),
 	{
 		displayName: 'Options',
