@@ -293,5 +293,38 @@ describe('n8n server and editor', () => {
 			await page.locator('[data-test-id="output-panel"]').filter({ hasText: 'completed' }).waitFor({ timeout: 30_000 });
 			assert.deepEqual(simulator.requests().map((request) => request.path), [`/api/jobs/${DONE_JOB}`]);
 		});
+
+		it('Custom API Call reads as a pointer on the canvas and in the panel, and executing it says where to go', async () => {
+			const created = await rest.call('POST', '/rest/workflows', {
+				name: 'Convertly custom call (e2e)',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: {},
+				nodes: [
+					{
+						id: '10000000-0000-4000-8000-000000000030',
+						name: 'Convertly',
+						type: 'n8n-nodes-convertly.convertly',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { resource: 'job', operation: '__CUSTOM_API_CALL__' },
+						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					},
+				],
+			});
+			assert.equal(created.status, 200, created.text);
+			await page.goto(`/workflow/${created.json.data.id}`);
+			const node = page.locator('[data-test-id="canvas-node"]', { hasText: 'Convertly' }).first();
+			await node.filter({ hasText: 'Custom API Call: use the HTTP Request node' }).waitFor({ timeout: 30_000 });
+			assert.doesNotMatch(await node.innerText(), /__CUSTOM_API_CALL__/);
+			await node.dblclick();
+			// n8n's own notice, then our error if it is executed anyway.
+			await page.getByText('to make a custom API call', { exact: false }).first().waitFor();
+			simulator.resetStats();
+			await page.click('[data-test-id="node-execute-button"]');
+			await page.getByText('Custom API calls to Convertly are made with the HTTP Request node').first().waitFor({ timeout: 30_000 });
+			assert.equal(simulator.requests().length, 0);
+			await page.screenshot({ path: path.join(ARTIFACTS, 'custom-api-call.png') });
+		});
 	});
 });
