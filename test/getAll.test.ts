@@ -117,6 +117,31 @@ describe('Job → Get Many', () => {
 		expect(hints.map((hint) => hint.message).join('\n')).toMatch(/rate limit slowed this node down/);
 	});
 
+	it('Return All stops at its stated bound (10,000 jobs) with a hint, and asks for nothing past it', async () => {
+		// 101 pages that all claim there is more (answered from scripted pages: fast).
+		for (let page = 0; page < 101; page++) {
+			const jobs = Array.from({ length: 100 }, (_, index) => ({ jobId: `p${page}-${index}`, status: 'completed' }));
+			simulator().addFault({ path: '/api/jobs', method: 'GET', status: 200, body: { jobs, pagination: { hasMore: true } } });
+		}
+		const result = await run(simulator(), getAll({ returnAll: true }));
+		expect(result.status).toBe('success');
+		expect(result.items).toHaveLength(10_000);
+		expect(result.items.at(-1)?.json.jobId).toBe('p99-99');
+		expect(listQueries(simulator())).toHaveLength(100);
+		const hints = (result.run.data.resultData.runData.Node[0].hints ?? []).map((hint) => hint.message);
+		expect(hints).toEqual([expect.stringMatching(/Return All stopped at 10,000 jobs; the account has more/)]);
+
+		// Exactly 10,000 jobs: everything was read, so no hint.
+		simulator().reset();
+		for (let page = 0; page < 100; page++) {
+			const jobs = Array.from({ length: 100 }, (_, index) => ({ jobId: `p${page}-${index}`, status: 'completed' }));
+			simulator().addFault({ path: '/api/jobs', method: 'GET', status: 200, body: { jobs, pagination: { hasMore: page < 99 } } });
+		}
+		const exact = await run(simulator(), getAll({ returnAll: true }));
+		expect(exact.items).toHaveLength(10_000);
+		expect(exact.run.data.resultData.runData.Node[0].hints ?? []).toEqual([]);
+	});
+
 	it('runs once per input item, each item paired with its own jobs', async () => {
 		seedJobs(simulator(), 3);
 		const result = await run(simulator(), getAll({ limit: '={{ $json.n }}' }), { items: [{ n: 1 }, { n: 2 }] });

@@ -121,6 +121,7 @@ export async function execute(this: IExecuteFunctions, run: RunContext, itemInde
 	const jobs: IDataObject[] = [];
 	const seen = new Set<unknown>();
 	let offset = 0;
+	let moreLeft = false;
 	for (;;) {
 		const limit = Math.min(LIST_LIMITS.pageSize, wanted - jobs.length);
 		const page = await listJobsPage(run.client, { limit, offset, status }, itemIndex);
@@ -135,10 +136,11 @@ export async function execute(this: IExecuteFunctions, run: RunContext, itemInde
 			}
 		}
 		offset += page.jobs.length;
+		moreLeft = page.more;
 		if (!page.more || jobs.length >= wanted || added === 0) break;
 	}
 
-	if (returnAll && jobs.length >= LIST_LIMITS.returnAllMaxJobs) {
+	if (returnAll && jobs.length >= LIST_LIMITS.returnAllMaxJobs && moreLeft) {
 		run.hints.add('listCapped', {
 			message: `Return All stopped at ${LIST_LIMITS.returnAllMaxJobs.toLocaleString('en-US')} jobs; the account has more. Add a Status filter to get the jobs you need.`,
 			type: 'warning',
