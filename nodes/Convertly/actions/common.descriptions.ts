@@ -10,7 +10,7 @@ export const JOB_SEARCH_METHOD = 'searchJobs';
 /**
  * The Job ID as a resource locator: picked from the account's recent jobs, or given by ID
  * (usually an expression). Workflows saved when Job ID was a plain text field keep their string
- * value, which n8n passes through unchanged (see README, Compatibility).
+ * value, which n8n passes through unchanged (see the Job ID row of Job → Get in the README).
  */
 export function jobIdDescription(show: DisplayShow, description: string): INodeProperties {
 	return {
