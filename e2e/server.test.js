@@ -60,13 +60,21 @@ describe('n8n server and editor', () => {
 		// Request node); the node answers it with a pointer to that node.
 		const ours = (options) => options.filter((option) => option.value !== '__CUSTOM_API_CALL__');
 		const operations = operationsOf('n8n-nodes-convertly.convertly');
-		assert.ok(operations.some((option) => option.value === '__CUSTOM_API_CALL__'));
+		assert.ok(
+			operations.some((option) => option.value === '__CUSTOM_API_CALL__'),
+			`no Custom API Call among ${JSON.stringify(operations.map((option) => option.value))}`,
+		);
 		const toolOperations = ours(operationsOf('n8n-nodes-convertly.convertlyTool'));
 		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ['cancel', 'create', 'get', 'getAll']);
 		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ours(operations).map((option) => option.value).sort());
 		assert.ok(toolOperations.every((option) => option.description.length > 30), 'every operation has a description');
 		const credentials = await rest.call('GET', '/types/credentials.json');
-		assert.ok(credentials.json.some((credential) => credential.name === 'convertlyApi'));
+		const convertlyApi = credentials.json.find((credential) => credential.name === 'convertlyApi');
+		assert.ok(convertlyApi);
+		// The editor lists a credential under the HTTP Request node's "Predefined Credential Type"
+		// only when its type has `authenticate` ("has:authenticate"), which the Custom API Call
+		// pointer relies on.
+		assert.notEqual(convertlyApi.authenticate, undefined);
 	});
 
 	it('the credential test tells a good key from a rejected one', async () => {
@@ -306,7 +314,10 @@ describe('n8n server and editor', () => {
 		});
 
 		it('the credential dialog reports a good key as tested and explains a rejected one', async () => {
-			await page.click('[data-test-id="credential-edit-button"]');
+			// From the panel of a Convertly node: reopen the last one if an earlier test closed it.
+			const edit = page.locator('[data-test-id="credential-edit-button"]');
+			if (!(await edit.isVisible())) await page.locator('[data-test-id="canvas-node"][data-node-name="Convertly"]').first().dblclick();
+			await edit.click();
 			const dialog = page.locator('[data-test-id="editCredential-modal"]');
 			await dialog.locator('[data-test-id="credentials-config-container-test-success"]').waitFor({ timeout: 30_000 });
 			assert.match(await dialog.innerText(), /Connection tested successfully/);
