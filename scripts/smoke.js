@@ -195,9 +195,7 @@ async function main() {
 			parameters: { resource: 'job', operation: 'getAll', returnAll: false, limit: 1, filters: {} },
 			credentials: credentials('bearer'),
 		}).done;
-		if (result.status !== 'success' && /not supported/.test(result.error?.message ?? '')) {
-			report(title, 'skipped', ['this build of the node has no Get Many operation yet']);
-		} else if (result.status !== 'success') {
+		if (result.status !== 'success') {
 			report(title, 'failed', nodeErrorLines(result));
 		} else if (result.items.length > 1) {
 			report(title, 'failed', [`${result.items.length} items for a limit of 1`]);
@@ -230,7 +228,7 @@ async function main() {
 			continue;
 		}
 		const result = await runConvertly({
-			parameters: { resource: 'job', operation: 'get', jobId },
+			parameters: { resource: 'job', operation: 'get', jobId: byId(jobId) },
 			credentials: credentials(authHeader),
 		}).done;
 		if (result.status !== 'success') {
@@ -294,11 +292,6 @@ async function writeCheck({ runConvertly, readBinary, schemas, credentials, offi
 		items: [{ json: { smoke: true }, binary: { data: { base64: png.toString('base64'), fileName: 'convertly-smoke.png', mimeType: 'image/png' } } }],
 	}).done;
 	if (result.status !== 'success') {
-		const message = result.error?.message ?? '';
-		if (/not supported/.test(message)) {
-			report(title, 'skipped', ['this build of the node has no Create operation yet']);
-			return undefined;
-		}
 		// The job's id is unknown here (no output item), so nothing is cancelled.
 		report(title, 'failed', nodeErrorLines(result));
 		return undefined;
@@ -330,29 +323,26 @@ async function writeCheck({ runConvertly, readBinary, schemas, credentials, offi
 /** Cancels the job this run created, if it is still pending (never any other job). */
 async function cancelCreatedJob(runConvertly, credentials, jobId) {
 	const cancel = await runConvertly({
-		parameters: { resource: 'job', operation: 'cancel', jobId, options: { onNotCancellable: 'output' } },
+		parameters: { resource: 'job', operation: 'cancel', jobId: byId(jobId), options: { onNotCancellable: 'output' } },
 		credentials: credentials('bearer'),
 	}).done;
-	let outcome;
-	if (cancel.status === 'success') {
-		const json = cancel.items[0]?.json ?? {};
-		outcome = json.cancelled === false ? `not cancellable any more (${json.status})` : 'cancelled';
-	} else if (/not supported/.test(cancel.error?.message ?? '')) {
-		// A build of the node without Job → Cancel: the same request, sent directly.
-		const response = await fetch(`${BASE_URL}/api/jobs/${encodeURIComponent(jobId)}`, {
-			method: 'DELETE',
-			headers: { authorization: `Bearer ${API_KEY}`, accept: 'application/json' },
-			signal: AbortSignal.timeout(30_000),
-		});
-		outcome = response.ok ? 'cancelled' : `not cancelled: HTTP ${response.status}`;
-	} else {
-		outcome = `not cancelled: ${cancel.error?.message}`;
-	}
+	const json = cancel.items[0]?.json ?? {};
+	const outcome =
+		cancel.status !== 'success'
+			? `not cancelled: ${cancel.error?.message}`
+			: json.cancelled === false
+				? `not cancellable any more (${json.status})`
+				: 'cancelled';
 	out(`          the job this run created (${jobId}) was still pending: ${outcome}`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** The Job ID parameter as the editor saves it (resource locator, "By ID" mode). */
+function byId(jobId) {
+	return { __rl: true, mode: 'id', value: jobId };
+}
 
 function headerLabel(authHeader) {
 	return authHeader === 'xApiKey' ? 'x-api-key header' : 'Authorization: Bearer';
