@@ -7,7 +7,7 @@
 //   CONVERTLY_API_KEY      required; without it the script explains how to get one and exits 0
 //                          without any network access. The key is never printed.
 //   CONVERTLY_BASE_URL     optional (default https://convertly.sh), e.g. the local simulator.
-//   CONVERTLY_JOB_ID       optional: the job to read when the account lists none.
+//   CONVERTLY_JOB_ID       optional: the job to read (default: the newest one listed).
 //   CONVERTLY_SMOKE_WRITE  set to 1 to also create one tiny compress job from a generated PNG,
 //                          wait for it and download the result (uses one media API request).
 //   CONVERTLY_SMOKE_WAIT_SECONDS  how long Create waits for that job (default 180); a job still
