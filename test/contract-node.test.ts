@@ -2,7 +2,7 @@
 // send: results absent, null, an object or an array (of anything); errorMessage and completedAt
 // absent or null; unknown extra fields. Each body below is first proven valid against the official
 // JobDetail schema, then served verbatim (a scripted 200 fault) and read by the node in n8n's engine.
-import { validateOfficial } from './contract/schemas';
+import { validateInferred, validateOfficial } from './contract/schemas';
 import { getJobParameters, run, useSimulator } from './helpers';
 
 type Body = Record<string, unknown>;
@@ -126,5 +126,31 @@ describe('the node accepts every JobDetail the official schema allows', () => {
 		expect(result.status).toBe('success');
 		expect(result.items[0].json).toMatchObject({ jobId: job.jobId, status: 'completed' });
 		expect(validateOfficial('JobDetail', result.items[0].json).valid).toBe(true);
+	});
+
+	it('Job → Get Many outputs the list entries unchanged, each a valid inferred JobSummary', async () => {
+		for (const jobType of ['convert', 'compress', 'media_tool', 'transfer'] as const) {
+			simulator().addJob({ jobType, processingMs: 0 });
+			simulator().addJob({ jobType, pendingMs: 3_600_000 });
+		}
+		const raw = (await (await fetch(`${simulator().url}/api/jobs?limit=100`, { headers: { 'x-api-key': simulator().apiKey } })).json()) as {
+			jobs: Array<Record<string, unknown>>;
+		};
+		const result = await run(simulator(), { resource: 'job', operation: 'getAll', returnAll: true, filters: {} });
+		expect(result.status).toBe('success');
+		expect(result.items.map((item) => item.json)).toEqual(raw.jobs);
+		for (const item of result.items) expect(validateInferred('JobSummary', item.json)).toEqual({ valid: true, errors: [] });
+	});
+
+	it('Job → Create with Wait for Completion outputs a valid JobDetail', async () => {
+		simulator().configure({ createdJobTiming: { pendingMs: 0, processingMsPerFile: 0 } });
+		const result = await run(
+			simulator(),
+			{ resource: 'job', operation: 'create', jobType: 'compress', binaryPropertyName: 'data', format: 'png', waitForCompletion: true },
+			{ items: [{ json: {}, binary: { data: { base64: 'iVBORw0KGgo=', fileName: 'a.png', mimeType: 'image/png' } } }] },
+		);
+		expect(result.status).toBe('success');
+		expect(result.items[0].json).toMatchObject({ jobType: 'compress', status: 'completed' });
+		expect(validateOfficial('JobDetail', result.items[0].json)).toEqual({ valid: true, errors: [] });
 	});
 });
