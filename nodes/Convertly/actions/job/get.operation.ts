@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { addLongWaitHint } from '../../helpers/hints';
 import { readJobId } from '../../helpers/jobId';
 import type { ConvertlyJob } from '../../helpers/job';
 import { awaitCompletion, wantsToWait } from '../../wait/completion';
@@ -51,9 +50,7 @@ export async function execute(this: IExecuteFunctions, run: RunContext, itemInde
 	let job: ConvertlyJob;
 	let extra: IDataObject = {};
 	if (wantsToWait(this, itemIndex)) {
-		let timeoutUsed: number;
-		({ job, extra, timeoutUsed } = await awaitCompletion(this, run.client, jobId, itemIndex));
-		addLongWaitHint(run.hints, jobId, timeoutUsed);
+		({ job, extra } = await awaitCompletion(this, run, jobId, itemIndex));
 	} else {
 		job = await run.client.getJob(jobId, { itemIndex });
 	}
