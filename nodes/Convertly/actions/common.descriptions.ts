@@ -86,7 +86,7 @@ export function waitDescription(show: DisplayShow): INodeProperties[] {
 					name: 'onFailure',
 					type: 'options',
 					default: 'error',
-					description: 'What to do when the job ends with status "failed"',
+					description: 'What to do when the job ends with status "failed", or was cancelled before it started',
 					options: [
 						{
 							name: 'Output the Failed Job',

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ExecutionHints } from '../helpers/hints';
 import { addLongWaitHint } from '../helpers/hints';
 import type { ConvertlyJob } from '../helpers/job';
-import { describeFiles } from '../helpers/job';
+import { describeFiles, isCancelled } from '../helpers/job';
 import type { ConvertlyClient } from '../transport';
 import { waitForJob } from './waitForJob';
 
@@ -76,6 +76,12 @@ export async function awaitCompletion(
 	if (outcome.timedOut && settings.onTimeout !== 'output') {
 		throw new NodeOperationError(context.getNode(), `Convertly job "${jobId}" did not finish within ${timeoutSeconds} s`, {
 			description: `Last status: ${job.status}, progress ${job.progress ?? 0}%, ${describeFiles(job)}. Raise "Timeout" (up to ${WAIT_LIMITS.maxTimeoutSeconds} s), set "On Timeout" to output the last job seen, or, for very long jobs, use the Convertly Trigger node (webhooks) or a loop with a Wait node.`,
+			itemIndex,
+		});
+	}
+	if (isCancelled(job) && settings.onFailure !== 'output') {
+		throw new NodeOperationError(context.getNode(), `Convertly job "${jobId}" was cancelled`, {
+			description: 'Someone cancelled the job before it started, so it will never finish. Set "On Failure" to "Output the Failed Job" to handle such jobs in the workflow instead of stopping.',
 			itemIndex,
 		});
 	}
