@@ -61,6 +61,12 @@ describe('Convertly API credential', () => {
 			expect(typeof credential.authenticate).toBe('function');
 		});
 
+		it('is an own property, so it survives the object spread with which n8n copies credential types', () => {
+			// Lost as a class method: the editor would then not offer the credential in the HTTP
+			// Request node's "Predefined Credential Type" list.
+			expect(typeof { ...credential }.authenticate).toBe('function');
+		});
+
 		it('adds exactly one header and keeps the request’s own headers and options', async () => {
 			const options = { url: 'https://convertly.sh/api/jobs/1', headers: { accept: 'application/json' } };
 			const bearer = await authenticate({ apiKey: 'cvly_a', authHeader: 'bearer' }, { ...options, headers: { ...options.headers } });

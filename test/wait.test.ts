@@ -34,6 +34,32 @@ describe('Job → Get with Wait for Completion', () => {
 		expect(result.items[0].json.waitDetails).toBeUndefined();
 	});
 
+	describe('cancelled jobs', () => {
+		// A job cancelled while pending never finishes: the wait ends at once instead of at the timeout.
+		const cancelledJob = async () => {
+			const job = simulator().addJob({ pendingMs: 60_000 });
+			const cancelled = await fetch(`${simulator().url}/api/jobs/${job.jobId}`, {
+				method: 'DELETE',
+				headers: { authorization: `Bearer ${simulator().apiKey}` },
+			});
+			expect(cancelled.status).toBe(200);
+			return job;
+		};
+
+		it('fail the item at once by default, saying the job was cancelled', async () => {
+			const job = await cancelledJob();
+			const result = await run(simulator(), waitFor(job.jobId, { timeout: 30 }));
+			expect(result.error?.message).toBe(`Convertly job "${job.jobId}" was cancelled`);
+			expect(simulator().requestsFor(job.jobId).filter((request) => request.method === 'GET')).toHaveLength(1);
+		});
+
+		it('are output with On Failure = output', async () => {
+			const job = await cancelledJob();
+			const result = await run(simulator(), waitFor(job.jobId, { timeout: 30, onFailure: 'output' }));
+			expect(result.items[0].json).toMatchObject({ jobId: job.jobId, status: 'cancelled' });
+		});
+	});
+
 	describe('failed jobs', () => {
 		it('fail the item by default, with the job’s error, its ID and the file counts', async () => {
 			const job = simulator().addJob({ outcome: 'failed', totalFiles: 3, failedFiles: 2, processingMs: 300, errorMessage: 'Unsupported codec.' });
