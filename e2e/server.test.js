@@ -100,6 +100,10 @@ describe('n8n server and editor', () => {
 	});
 
 	it('n8n’s HTTP Request node with the Convertly credential ("predefined credential type") gets a job', async () => {
+		// The editor offers a credential there only when its type has `authenticate` (as served to it).
+		const types = await rest.call('GET', '/types/credentials.json');
+		const convertlyApi = types.json.find((type) => type.name === 'convertlyApi');
+		assert.ok(convertlyApi.authenticate !== undefined, 'authenticate is missing from the credential type the editor sees');
 		const created = await rest.call('POST', '/rest/workflows', {
 			name: 'Convertly via HTTP Request (e2e)',
 			active: false,
