@@ -1,25 +1,32 @@
 'use strict';
-// A local Convertly API: the jobs endpoints, both auth headers, job lifecycles over simulated
-// time and scripted faults. Plain node:http, bound to 127.0.0.1. Used by `npm run simulator`,
-// the demo, the tests, the benchmark and the real-n8n end-to-end suite.
+// A local Convertly API: the jobs endpoints (get, list, create, cancel), result downloads on the API
+// origin and on a second "storage" origin, both auth headers, job lifecycles over simulated time,
+// plan limits and scripted faults. Plain node:http, bound to 127.0.0.1. Used by
+// `npm run simulator`, the demo, the tests, the benchmark and the real-n8n end-to-end suite.
+//
+// Modules: jobs.js (job model, lifecycle, timeline), create.js (POST /api/jobs), downloads.js
+// (result files), results.js (deterministic bytes, signing). Other features (webhooks) attach
+// through `simulator.events` and the read-only accessors below.
 
 const http = require('node:http');
 const fs = require('node:fs');
-const { normaliseSpec, jobView, jobSummary } = require('./jobs');
+const os = require('node:os');
+const path = require('node:path');
+const { EventEmitter } = require('node:events');
+const { randomBytes } = require('node:crypto');
+const { normaliseSpec, jobView, jobSummary, jobTimeline, phaseOf, DOWNLOAD_MODES } = require('./jobs');
+const { handleCreate, normalisePlan, drain } = require('./create');
+const { createDownloads, safeDecode } = require('./downloads');
+const results = require('./results');
 
 const DEMO_API_KEY = 'cvly_simulator_demo_key';
 const ADMIN_PREFIX = '/__simulator';
 const STATUSES = ['pending', 'processing', 'completed', 'failed'];
+const CANCEL_RESPONSES = ['job', 'ack', 'empty'];
+const LIST_PAGINATIONS = ['full', 'total', 'hasMore', 'none'];
 
 /**
- * @param {object} [options]
- * @param {number} [options.port] 0 (default) picks a free port.
- * @param {string[]} [options.apiKeys] keys accepted on either header (default: the demo key).
- * @param {number} [options.speed] simulated milliseconds per real millisecond (default 1).
- * @param {number} [options.latencyMs] delay before every API answer (default 0).
- * @param {{limit: number, windowMs?: number, retryAfter?: boolean}} [options.rateLimit]
- *   fixed-window limit on API requests per key.
- * @param {string|object} [options.fixture] a JSON file path or object: { jobs: [spec, …] }.
+ * @param {object} [options] see index.d.ts (SimulatorOptions).
  */
 async function startSimulator(options = {}) {
 	const apiKeys = new Set(options.apiKeys ?? [DEMO_API_KEY]);
@@ -27,29 +34,99 @@ async function startSimulator(options = {}) {
 	let speed = options.speed ?? 1;
 	let latencyMs = options.latencyMs ?? 0;
 	let rateLimit = options.rateLimit ?? null;
+	let clockOffset = 0;
 	const jobs = new Map();
 	let faults = [];
 	let stats = emptyStats();
 	let windows = new Map();
+	const settings = {};
+	const events = new EventEmitter();
+	// Jobs created by POST /api/jobs per (API key, Idempotency-Key), and keys whose request is still uploading.
+	let idempotency = new Map();
+	const inFlightKeys = new Map();
+	const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-sim-'));
+	const secret = randomBytes(32);
 
 	// Simulated time advances `speed` times faster than real time from the simulator's start.
-	const now = () => startedAt + (Date.now() - startedAt) * speed;
+	const now = () => startedAt + (Date.now() - startedAt) * speed + clockOffset;
 
-	function addJob(spec) {
-		const job = normaliseSpec(spec, now());
+	function configure(changes = {}) {
+		const next = { ...settings, ...changes };
+		if (changes.createdJobTiming) next.createdJobTiming = { ...settings.createdJobTiming, ...changes.createdJobTiming };
+		if (!DOWNLOAD_MODES.includes(next.downloadMode)) throw new Error(`downloadMode must be one of ${DOWNLOAD_MODES.join(', ')}`);
+		if (!CANCEL_RESPONSES.includes(next.cancelResponse)) throw new Error(`cancelResponse must be one of ${CANCEL_RESPONSES.join(', ')}`);
+		if (!LIST_PAGINATIONS.includes(next.listPagination)) throw new Error(`listPagination must be one of ${LIST_PAGINATIONS.join(', ')}`);
+		if (!(next.signedUrlTtlMs >= 0)) throw new Error('signedUrlTtlMs must be a non-negative number');
+		if (!Number.isInteger(next.signedUrlExpiredStatus)) throw new Error('signedUrlExpiredStatus must be an HTTP status');
+		if ('plan' in changes) next.plan = normalisePlan(changes.plan);
+		Object.assign(settings, next);
+		return publicSettings();
+	}
+	function initialSettings() {
+		return {
+			downloadMode: options.downloadMode ?? 'api',
+			signedUrlTtlMs: options.signedUrlTtlMs ?? 5 * 60 * 1000,
+			signedUrlExpiredStatus: options.signedUrlExpiredStatus ?? 403,
+			createdJobTiming: { pendingMs: 200, processingMsPerFile: 300, ...options.createdJobTiming },
+			cancelResponse: options.cancelResponse ?? 'job',
+			listPagination: options.listPagination ?? 'full',
+			plan: normalisePlan(options.plan),
+		};
+	}
+	configure(initialSettings());
+	function publicSettings() {
+		return { speed, latencyMs, rateLimit, ...structuredClone(settings) };
+	}
+
+	let server;
+	let storageServer;
+	const downloads = createDownloads({
+		apiUrl: () => `http://127.0.0.1:${server.address().port}`,
+		storageUrl: () => `http://127.0.0.1:${storageServer.address().port}`,
+		secret,
+		now,
+		settings,
+		jobs,
+	});
+
+	const view = (job) => jobView(job, now(), downloads.links);
+
+	/** Stores a job (spec already complete) and announces it. */
+	function createJob(spec) {
+		const job = normaliseSpec({ ...spec, downloads: spec.downloads ?? settings.downloadMode }, now());
+		downloads.checkDataMode(job);
+		if (spec.fields) job.fields = spec.fields;
+		if (spec.idempotencyKey) job.idempotencyKey = spec.idempotencyKey;
 		jobs.set(job.jobId, job);
-		return jobView(job, now());
+		stats.jobsCreated++;
+		events.emit('job-created', view(job), job);
+		return job;
+	}
+
+	function addJob(spec = {}) {
+		if (spec.inputs) throw new Error('inputs are internal to POST /api/jobs');
+		return view(createJob(spec));
 	}
 
 	function addFault(fault) {
 		faults.push({ times: 1, ...fault });
 	}
 
+	function removeJobFiles() {
+		for (const entry of fs.readdirSync(tmpDir)) fs.rmSync(path.join(tmpDir, entry), { recursive: true, force: true });
+	}
+
+	/** Empties jobs, faults, statistics, idempotency keys and files; restores the settings to the start options. */
 	function reset() {
 		jobs.clear();
 		faults = [];
 		stats = emptyStats();
 		windows = new Map();
+		idempotency = new Map();
+		clockOffset = 0;
+		removeJobFiles();
+		for (const key of Object.keys(settings)) delete settings[key];
+		configure(initialSettings());
 	}
 
 	function loadFixture(fixture) {
@@ -57,15 +134,49 @@ async function startSimulator(options = {}) {
 		for (const spec of data.jobs ?? []) addJob(spec);
 		for (const fault of data.faults ?? []) addFault(fault);
 	}
-	if (options.fixture) loadFixture(options.fixture);
 
-	const server = http.createServer((req, res) => {
+	server = http.createServer((req, res) => {
 		handle(req, res).catch((error) => {
 			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
 		});
 	});
 	// Keep-alive sockets would hold the process open after close(); answers are cheap anyway.
 	server.keepAliveTimeout = 1;
+	// Large uploads and downloads may take long; node's default request timeout is 5 minutes.
+	server.requestTimeout = 0;
+
+	storageServer = http.createServer((req, res) => {
+		handleStorage(req, res).catch((error) => {
+			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
+		});
+	});
+	storageServer.keepAliveTimeout = 1;
+	storageServer.requestTimeout = 0;
+
+	function takeGlobalFault(origin, req, pathname) {
+		return takeFault(
+			faults,
+			(fault) =>
+				(fault.origin ?? 'api') === origin &&
+				(!fault.path || pathname.startsWith(fault.path)) &&
+				(!fault.method || fault.method.toUpperCase() === req.method),
+		);
+	}
+
+	function downloadEntry(origin, req, jobId) {
+		const entry = {
+			origin,
+			method: req.method,
+			path: req.url,
+			withKey: Boolean(req.headers.authorization || req.headers['x-api-key']),
+			at: Date.now(),
+			jobId,
+			status: undefined,
+			bytesSent: 0,
+		};
+		stats.downloads.push(entry);
+		return entry;
+	}
 
 	async function handle(req, res) {
 		const url = new URL(req.url, 'http://simulator');
@@ -96,49 +207,111 @@ async function startSimulator(options = {}) {
 			const segments = url.pathname.split('/');
 			const jobSegment = segments.length === 4 && segments[1] === 'api' && segments[2] === 'jobs' ? segments[3] : undefined;
 			if (jobSegment !== undefined) record.jobId = safeDecode(jobSegment);
+			const isDownload = segments.length === 5 && segments[1] === 'files';
+			if (isDownload) record.download = downloadEntry('api', req, safeDecode(segments[2]));
 
-			const globalFault = takeFault(faults, (fault) => !fault.path || url.pathname.startsWith(fault.path));
+			const globalFault = takeGlobalFault('api', req, url.pathname);
 			if (globalFault && (await applyFault(globalFault, req, res, record))) return;
+			const reply = (status, body) => answer(res, record, status, body, globalFault);
 
 			const key = presentedKey(req);
-			if (!key) return answer(res, record, 401, { error: 'Missing API key.' });
-			if (!apiKeys.has(key)) return answer(res, record, 401, { error: 'Invalid API key.' });
+			if (!key || !apiKeys.has(key)) {
+				await drainBody(req);
+				return reply(401, { error: key ? 'Invalid API key.' : 'Missing API key.' });
+			}
 
 			const limited = checkRateLimit(key, res);
-			if (limited) return answer(res, record, 429, limited);
+			if (limited) {
+				await drainBody(req);
+				return reply(429, limited);
+			}
 
-			if (req.method === 'GET' && url.pathname === '/api/jobs') return listJobs(url, res, record);
-			if (req.method === 'GET' && jobSegment !== undefined) {
+			if (isDownload) {
+				return await downloads.serveApi(req, res, segments, record.download, globalFault, reply);
+			}
+			if (req.method === 'GET' && url.pathname === '/api/jobs') return listJobs(url, reply);
+			if (req.method === 'POST' && url.pathname === '/api/jobs') {
+				return await handleCreate(req, res, {
+					apiKey: key,
+					record,
+					fault: globalFault,
+					settings,
+					tmpDir,
+					idempotency,
+					inFlightKeys,
+					jobs,
+					createRequests: stats.createRequests,
+					createJob,
+					currentStatus: (job) => view(job).status,
+					answer: reply,
+					dropped: () => {
+						record.status = 'dropped';
+						req.socket.destroy();
+					},
+				});
+			}
+			if ((req.method === 'GET' || req.method === 'DELETE') && jobSegment !== undefined) {
 				const job = jobs.get(record.jobId);
-				if (!job) return answer(res, record, 404, { error: 'Job not found.' });
+				if (!job) return reply(404, { error: 'Job not found.' });
 				if (job.startsOnFirstRead) {
 					job.startsOnFirstRead = false;
 					job.createdAt = now();
 				}
-				const jobFault = takeFault(job.faults, () => true);
+				const jobFault = takeFault(job.faults, (fault) => !fault.method || fault.method.toUpperCase() === req.method);
 				if (jobFault && (await applyFault(jobFault, req, res, record))) return;
-				const view = jobView(job, now());
-				record.jobStatus = view.status;
-				return answer(res, record, 200, view);
+				const replyJob = (status, body) => answer(res, record, status, body, jobFault);
+				if (req.method === 'DELETE') return cancelJob(job, replyJob, record);
+				const detail = view(job);
+				record.jobStatus = detail.status;
+				return replyJob(200, detail);
 			}
-			return answer(res, record, 404, { error: `No route for ${req.method} ${url.pathname}.` });
+			await drainBody(req);
+			return reply(404, { error: `No route for ${req.method} ${url.pathname}.` });
 		} finally {
 			if (res.writableEnded) done();
 		}
 	}
 
-	function listJobs(url, res, record) {
+	function cancelJob(job, reply, record) {
+		const phase = phaseOf(job, now());
+		if (phase !== 'pending') {
+			const status = view(job).status;
+			record.jobStatus = status;
+			return reply(409, { error: `Only pending jobs can be cancelled; this job is ${status}.` });
+		}
+		job.cancelledAt = now();
+		const detail = view(job);
+		record.jobStatus = detail.status;
+		events.emit('job-cancelled', detail, job);
+		if (settings.cancelResponse === 'ack') return reply(200, { success: true, message: 'Job cancelled.' });
+		if (settings.cancelResponse === 'empty') return reply(204, undefined);
+		return reply(200, detail);
+	}
+
+	async function handleStorage(req, res) {
+		const url = new URL(req.url, 'http://storage');
+		const entry = downloadEntry('storage', req, undefined);
+		const segments = url.pathname.split('/');
+		if (segments[1] === 'signed' && segments[2]) entry.jobId = safeDecode(segments[2]);
+		const record = { download: entry, status: undefined };
+		const fault = takeGlobalFault('storage', req, url.pathname);
+		if (fault && (await applyFault(fault, req, res, record))) return;
+		const reply = (status, body) => answer(res, record, status, body, fault);
+		return downloads.serveStorage(req, res, url, entry, fault, reply);
+	}
+
+	function listJobs(url, reply) {
 		const limit = Number(url.searchParams.get('limit') ?? 20);
 		const offset = Number(url.searchParams.get('offset') ?? 0);
 		const status = url.searchParams.get('status');
 		if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-			return answer(res, record, 400, { error: 'limit must be an integer from 1 to 100.' });
+			return reply(400, { error: 'limit must be an integer from 1 to 100.' });
 		}
 		if (!Number.isInteger(offset) || offset < 0) {
-			return answer(res, record, 400, { error: 'offset must be a non-negative integer.' });
+			return reply(400, { error: 'offset must be a non-negative integer.' });
 		}
 		if (status !== null && !STATUSES.includes(status)) {
-			return answer(res, record, 400, { error: `status must be one of ${STATUSES.join(', ')}.` });
+			return reply(400, { error: `status must be one of ${STATUSES.join(', ')}.` });
 		}
 		const at = now();
 		const all = [...jobs.values()]
@@ -146,10 +319,14 @@ async function startSimulator(options = {}) {
 			.filter((job) => status === null || job.status === status)
 			.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 		const page = all.slice(offset, offset + limit);
-		return answer(res, record, 200, {
-			jobs: page,
-			pagination: { limit, offset, total: all.length, hasMore: offset + page.length < all.length },
-		});
+		const hasMore = offset + page.length < all.length;
+		const pagination = {
+			full: { limit, offset, total: all.length, hasMore },
+			total: { limit, offset, total: all.length },
+			hasMore: { limit, offset, hasMore },
+			none: undefined,
+		}[settings.listPagination];
+		return reply(200, pagination ? { jobs: page, pagination } : { jobs: page });
 	}
 
 	function checkRateLimit(key, res) {
@@ -170,16 +347,21 @@ async function startSimulator(options = {}) {
 		return { error: 'Rate limit exceeded. Retry after the current minute window resets.' };
 	}
 
-	/** Plays a scripted fault. Returns false when the request should then be answered normally. */
+	/**
+	 * Plays a scripted fault. Returns false when the request should then be handled normally (also
+	 * for dropAfterUpload / dropAfterBytes, which act later on the same request).
+	 */
 	async function applyFault(fault, req, res, record) {
 		stats.faultsServed++;
 		if (fault.delayMs) await delay(fault.delayMs);
 		if (fault.drop) {
-			record.status = 'dropped';
+			setStatus(record, 'dropped');
 			req.socket.destroy();
 			return true;
 		}
 		if (fault.status === undefined && fault.nonJson === undefined) return false;
+		// Answer before creating anything, but after the upload (so the client reads the answer).
+		await drainBody(req);
 		const status = fault.status ?? 200;
 		const headers = { ...(fault.headers ?? {}) };
 		if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
@@ -188,35 +370,50 @@ async function startSimulator(options = {}) {
 		}
 		for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 		if (fault.nonJson !== undefined) {
-			record.status = status;
+			setStatus(record, status);
 			res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
 			res.end(typeof fault.nonJson === 'string' ? fault.nonJson : '<html><body>Bad gateway</body></html>');
 			return true;
 		}
 		const body = fault.body ?? { error: defaultFaultMessage(status) };
 		if (fault.upgradeUrl && typeof body === 'object') body.upgradeUrl = fault.upgradeUrl;
-		answer(res, record, status, body);
+		answer(res, record, status, body, fault);
 		return true;
 	}
 
 	async function handleAdmin(req, res, url) {
 		const route = url.pathname.slice(ADMIN_PREFIX.length);
-		if (req.method === 'POST' && route === '/jobs') return send(res, 201, addJob(await readJson(req)));
-		if (req.method === 'POST' && route === '/faults') {
-			addFault(await readJson(req));
-			return send(res, 201, { faults: faults.length });
-		}
-		if (req.method === 'POST' && route === '/reset') {
-			reset();
-			return send(res, 200, { ok: true });
-		}
-		if (req.method === 'GET' && route === '/stats') return send(res, 200, publicStats());
-		if (req.method === 'POST' && route === '/config') {
-			const body = await readJson(req);
-			if (body.speed !== undefined) speed = body.speed;
-			if (body.latencyMs !== undefined) latencyMs = body.latencyMs;
-			if (body.rateLimit !== undefined) rateLimit = body.rateLimit;
-			return send(res, 200, { speed, latencyMs, rateLimit });
+		try {
+			if (req.method === 'POST' && route === '/jobs') return send(res, 201, addJob(await readJson(req)));
+			if (req.method === 'POST' && route === '/faults') {
+				addFault(await readJson(req));
+				return send(res, 201, { faults: faults.length });
+			}
+			if (req.method === 'POST' && route === '/reset') {
+				reset();
+				return send(res, 200, { ok: true });
+			}
+			if (req.method === 'GET' && route === '/stats') return send(res, 200, publicStats());
+			if (req.method === 'GET' && route === '/config') return send(res, 200, publicSettings());
+			if (req.method === 'POST' && route === '/config') {
+				const body = await readJson(req);
+				if (body.speed !== undefined) speed = body.speed;
+				if (body.latencyMs !== undefined) latencyMs = body.latencyMs;
+				if (body.rateLimit !== undefined) rateLimit = body.rateLimit;
+				if (body.advanceMs !== undefined) clockOffset += body.advanceMs;
+				const { speed: _s, latencyMs: _l, rateLimit: _r, advanceMs: _a, ...rest } = body;
+				return send(res, 200, configure(rest));
+			}
+			if (req.method === 'POST' && route === '/plan') {
+				configure({ plan: await readJson(req) });
+				return send(res, 200, settings.plan);
+			}
+			if (req.method === 'GET' && route.startsWith('/jobs/') && route.endsWith('/timeline')) {
+				const job = jobs.get(safeDecode(route.slice('/jobs/'.length, -'/timeline'.length)));
+				return job ? send(res, 200, jobTimeline(job)) : send(res, 404, { error: 'Job not found.' });
+			}
+		} catch (error) {
+			return send(res, 400, { error: error.message });
 		}
 		return send(res, 404, { error: `No simulator admin route ${req.method} ${route}.` });
 	}
@@ -226,50 +423,89 @@ async function startSimulator(options = {}) {
 			requests: stats.requests.length,
 			peakInFlight: stats.peakInFlight,
 			faultsServed: stats.faultsServed,
-			log: stats.requests.map(({ method, path, jobId, status, at, headers }) => ({
+			jobsCreated: stats.jobsCreated,
+			createRequests: stats.createRequests.map(({ headers, fieldList: _fieldList, ...rest }) => ({
+				...rest,
+				auth: authKind(headers),
+				contentType: headers['content-type'],
+			})),
+			downloads: stats.downloads,
+			log: stats.requests.map(({ method, path: requestPath, jobId, status, at, headers }) => ({
 				method,
-				path,
+				path: requestPath,
 				jobId,
 				status,
 				at,
-				auth: headers.authorization ? 'bearer' : headers['x-api-key'] ? 'x-api-key' : 'none',
+				auth: authKind(headers),
 			})),
 		};
 	}
 
-	await new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', resolve);
-	});
+	await Promise.all(
+		[server, storageServer].map(
+			(instance) =>
+				new Promise((resolve, reject) => {
+					instance.once('error', reject);
+					instance.listen(instance === server ? (options.port ?? 0) : (options.storagePort ?? 0), '127.0.0.1', resolve);
+				}),
+		),
+	);
 	const { port } = server.address();
+	if (options.fixture) loadFixture(options.fixture);
+
+	const closeServer = (instance) =>
+		new Promise((resolve) => {
+			instance.closeAllConnections?.();
+			instance.close(() => resolve());
+		});
 
 	return {
 		url: `http://127.0.0.1:${port}`,
 		port,
+		storageUrl: `http://127.0.0.1:${storageServer.address().port}`,
 		apiKey: [...apiKeys][0],
+		/** The temp folder holding uploads (removed on close). */
+		tmpDir,
+		events,
 		addJob,
 		addFault,
 		reset,
 		loadFixture,
+		configure,
+		settings: publicSettings,
+		setPlan: (plan) => configure({ plan }).plan,
 		setSpeed: (value) => (speed = value),
 		setLatency: (value) => (latencyMs = value),
 		setRateLimit: (value) => (rateLimit = value),
+		/** Moves the simulated clock forward. */
+		advanceTime: (ms) => (clockOffset += ms),
+		now,
+		/** The job's current public view (undefined when unknown). */
+		getJob: (jobId) => (jobs.has(jobId) ? view(jobs.get(jobId)) : undefined),
+		/** Transition times of a job (see jobTimeline in jobs.js). */
+		timeline: (jobId) => (jobs.has(jobId) ? jobTimeline(jobs.get(jobId)) : undefined),
+		/** The internal job record (read-only use: callback settings, inputs). */
+		jobRecord: (jobId) => jobs.get(jobId),
+		storedUploads: () => fs.readdirSync(tmpDir),
 		/** Every API request received (admin calls excluded), with its headers. */
 		requests: () => stats.requests,
 		requestsFor: (jobId) => stats.requests.filter((request) => request.jobId === jobId),
 		peakInFlight: () => stats.peakInFlight,
+		jobsCreated: () => stats.jobsCreated,
+		createRequests: () => stats.createRequests,
+		downloads: () => stats.downloads,
 		resetStats: () => (stats = emptyStats()),
 		stats: publicStats,
-		close: () =>
-			new Promise((resolve) => {
-				server.closeAllConnections?.();
-				server.close(() => resolve());
-			}),
+		close: async () => {
+			await Promise.all([closeServer(server), closeServer(storageServer)]);
+			events.removeAllListeners();
+			fs.rmSync(tmpDir, { recursive: true, force: true });
+		},
 	};
 }
 
 function emptyStats() {
-	return { requests: [], inFlight: 0, peakInFlight: 0, faultsServed: 0 };
+	return { requests: [], inFlight: 0, peakInFlight: 0, faultsServed: 0, jobsCreated: 0, createRequests: [], downloads: [] };
 }
 
 function takeFault(list, matches) {
@@ -290,12 +526,20 @@ function presentedKey(req) {
 	return req.headers['x-api-key'] || undefined;
 }
 
+function authKind(headers) {
+	return headers.authorization ? 'bearer' : headers['x-api-key'] ? 'x-api-key' : 'none';
+}
+
 function defaultFaultMessage(status) {
 	switch (status) {
 		case 402:
 			return 'Monthly quota exceeded. Enable overage or upgrade your plan.';
 		case 403:
 			return 'Your plan does not include this feature.';
+		case 404:
+			return 'Not found.';
+		case 410:
+			return 'This download link has expired.';
 		case 429:
 			return 'Rate limit exceeded. Retry after the current minute window resets.';
 		case 500:
@@ -311,22 +555,37 @@ function defaultFaultMessage(status) {
 	}
 }
 
-function answer(res, record, status, body) {
+function setStatus(record, status) {
 	record.status = status;
+	if (record.download) record.download.status = status;
+}
+
+/** Answers JSON (no body for 204). A fault's dropAfterBytes cuts the body after that many bytes. */
+function answer(res, record, status, body, fault) {
+	setStatus(record, status);
+	if (fault?.dropAfterBytes !== undefined && body !== undefined) {
+		const bytes = Buffer.from(JSON.stringify(body));
+		res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(bytes.length) });
+		res.write(bytes.subarray(0, fault.dropAfterBytes), () => res.socket?.destroy());
+		setStatus(record, 'dropped');
+		return;
+	}
 	send(res, status, body);
 }
 
 function send(res, status, body) {
+	if (body === undefined) {
+		res.writeHead(status);
+		res.end();
+		return;
+	}
 	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
 	res.end(JSON.stringify(body));
 }
 
-function safeDecode(segment) {
-	try {
-		return decodeURIComponent(segment);
-	} catch {
-		return segment;
-	}
+/** Reads and discards a request body (so that the client gets to read the answer). */
+function drainBody(req) {
+	return req.method === 'GET' || req.method === 'HEAD' ? Promise.resolve() : drain(req);
 }
 
 function readJson(req) {
@@ -348,4 +607,15 @@ function delay(ms) {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-module.exports = { startSimulator, DEMO_API_KEY };
+module.exports = {
+	startSimulator,
+	DEMO_API_KEY,
+	DEMO_FIXTURE: path.join(__dirname, 'demo-fixture.json'),
+	jobTimeline,
+	deriveResult: results.deriveResult,
+	derivedSize: results.derivedSize,
+	patternBytes: results.patternBytes,
+	checkPattern: results.checkPattern,
+	FORMATS: results.FORMATS,
+	FORMAT_MIME_TYPES: results.FORMAT_MIME_TYPES,
+};

@@ -96,15 +96,26 @@ describe('errors a user can meet', () => {
 		expect(result.error?.description).toContain('(ECONNREFUSED)');
 	});
 
-	it('a 200 that is not JSON (a proxy page) gives a clear error', async () => {
+	it('a 200 that is not JSON (a proxy page) says the Base URL is wrong', async () => {
 		const { error } = await failWith({ status: 200, nonJson: '<html>Sign in to the proxy</html>' });
-		expect(error.message).toBe('Convertly answered with a response that is not JSON (HTTP 200, text/html; charset=utf-8)');
-		expect(error.description).toContain('Base URL');
+		expect(error.message).toBe('The Base URL does not look like the Convertly API (HTTP 200, text/html)');
+		expect(error.description).toContain('Set the Base URL in the Convertly API credential');
 	});
 
-	it('JSON that is not a job gives a clear error', async () => {
+	it('JSON that is not a job says the Base URL is wrong', async () => {
 		const { error } = await failWith({ status: 200, body: ['not', 'a', 'job'] });
-		expect(error.message).toContain('not a job');
+		expect(error.message).toBe('The Base URL does not look like the Convertly API (HTTP 200, application/json)');
+	});
+
+	// A web app with a catch-all page (n8n itself, for example) answers 404 with HTML: that is not a missing job.
+	it.each([
+		['HTML', { status: 404, nonJson: '<html>Page not found</html>' }, 'text/html'],
+		['JSON without Convertly’s error field', { status: 404, body: { message: 'Not Found' } }, 'application/json'],
+	])('a 404 with %s is reported as a wrong Base URL, never as a missing job', async (_kind, fault, type) => {
+		const { error } = await failWith(fault);
+		expect(error.message).toBe(`The Base URL does not look like the Convertly API (HTTP 404, ${type})`);
+		expect(error.message).not.toContain('not found');
+		expect(error.httpCode).toBe('404');
 	});
 
 	it('an unexpected 4xx still shows Convertly’s own text', async () => {

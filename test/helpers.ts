@@ -1,6 +1,6 @@
 import type { Simulator, SimulatorOptions } from '../simulator';
 import { startSimulator } from '../simulator';
-import type { CredentialData, Execution, RunResult } from '../tools/engine';
+import type { CredentialData, Execution, InputItem, RunResult } from '../tools/engine';
 import { runConvertly } from '../tools/engine';
 
 export type { RunResult, Simulator };
@@ -28,7 +28,7 @@ export function getJobParameters(jobId: unknown, extra: Record<string, unknown> 
 }
 
 export interface StartOptions {
-	items?: Array<Record<string, unknown>>;
+	items?: Array<Record<string, unknown> | InputItem>;
 	credentials?: Partial<CredentialData>;
 	continueOnFail?: boolean;
 	/** n8n's On Error setting; continueOnFail: true is 'continueRegularOutput'. */

@@ -1,5 +1,5 @@
 // Types for the engine runner (plain JS so that it may use Node built-ins).
-import type { ExecutionError, INodeExecutionData, IRun } from 'n8n-workflow';
+import type { ExecutionError, IBinaryData, INodeExecutionData, IRun } from 'n8n-workflow';
 
 export interface CredentialData {
 	apiKey: string;
@@ -20,10 +20,29 @@ export interface RunResult {
 export interface RunOptions {
 	parameters: Record<string, unknown>;
 	credentials: CredentialData;
-	items?: Array<Record<string, unknown>>;
+	/** Plain JSON items, or `{ json, binary: { field: InputFile } }` items with files. */
+	items?: Array<Record<string, unknown> | InputItem>;
 	/** Node settings such as { continueOnFail: true } or { onError: 'continueRegularOutput' }. */
 	settings?: Record<string, unknown>;
 	dist?: string;
+}
+
+export interface InputFile {
+	/** A file on disk (streamed into n8n), or inline content. */
+	path?: string;
+	text?: string;
+	base64?: string;
+	/** A generated file of this many bytes (byte i = i % 251). */
+	sizeBytes?: number;
+	fileName: string;
+	mimeType: string;
+	/** Keep the file in the item (base64) instead of n8n's binary data store. */
+	inMemory?: boolean;
+}
+
+export interface InputItem {
+	json?: Record<string, unknown>;
+	binary?: Record<string, InputFile>;
 }
 
 export interface Execution {
@@ -33,6 +52,12 @@ export interface Execution {
 }
 
 export const NODE_TYPE: string;
+/** The bytes of an output item's binary field, read through n8n's binary data service. */
+export function readBinary(binary: IBinaryData): Promise<Buffer>;
+/** Where n8n stored the file on disk (filesystem mode), or undefined for in-memory data. */
+export function binaryPath(binary: IBinaryData): string | undefined;
+/** Every file under n8n's binary data folder, relative to it. */
+export function storedBinaryFiles(): Promise<string[]>;
 export function runConvertly(options: RunOptions): Execution;
 export function testCredential(
 	credentials: CredentialData,

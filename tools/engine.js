@@ -16,8 +16,17 @@ if (!process.env.N8N_USER_FOLDER) {
 }
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+const { WorkflowExecute, ExecutionLifecycleHooks, BinaryDataService } = require('n8n-core');
 const { ICredentialsHelper, NodeHelpers, Workflow, NodeConnectionTypes } = require('n8n-workflow');
+// n8n-core's own copy of the DI container, which holds its services.
+const { Container } = require(require.resolve('@n8n/di', { paths: [path.dirname(require.resolve('n8n-core'))] }));
+
+/**
+ * n8n's binary data service in its default mode, filesystem: files are written under the user
+ * folder and items carry only an id, exactly as in a regular n8n. Without init() n8n-core would
+ * keep every file in memory, base64 in the item.
+ */
+const binaryDataReady = Container.get(BinaryDataService).init();
 
 const ROOT = path.resolve(__dirname, '..');
 const NODE_TYPE = 'n8n-nodes-convertly.convertly';
@@ -49,15 +58,44 @@ function helperDescription(displayName, name, extra) {
 	};
 }
 
-/** Emits the items given in its `items` parameter: the input of the node under test. */
+/**
+ * Emits the items given in its `items` parameter: the input of the node under test. An item
+ * may carry files: `{ json, binary: { data: { path | text | base64, fileName, mimeType } } }`;
+ * they are stored through n8n's binary data service like any node's output files (`inMemory:
+ * true` keeps one in the item instead, as n8n does for small files in some modes). An item
+ * without `json`/`binary` keys is the JSON itself.
+ */
 class InputNode {
 	description = helperDescription('Input', 'input', {
 		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
 	});
 
 	async execute() {
-		const items = JSON.parse(this.getNodeParameter('items', 0));
-		return [items.map((json) => ({ json }))];
+		const specs = JSON.parse(this.getNodeParameter('items', 0));
+		const items = [];
+		for (const spec of specs) {
+			if (!spec || (spec.binary === undefined && spec.json === undefined)) {
+				items.push({ json: spec });
+				continue;
+			}
+			const binary = {};
+			for (const [field, file] of Object.entries(spec.binary ?? {})) {
+				const content =
+					file.path !== undefined
+						? fs.createReadStream(file.path)
+						: file.sizeBytes !== undefined
+							? patternFile(file.sizeBytes)
+							: Buffer.from(file.base64 ?? file.text ?? '', file.base64 !== undefined ? 'base64' : 'utf8');
+				if (file.inMemory) {
+					const buffer = Buffer.isBuffer(content) ? content : fs.readFileSync(file.path);
+					binary[field] = { data: buffer.toString('base64'), fileName: file.fileName, mimeType: file.mimeType, fileSize: String(buffer.length) };
+				} else {
+					binary[field] = await this.helpers.prepareBinaryData(content, file.fileName, file.mimeType);
+				}
+			}
+			items.push({ json: spec.json ?? {}, binary });
+		}
+		return [items];
 	}
 }
 
@@ -220,8 +258,22 @@ function runWorkflow({ nodeType, typeName, parameters, credentialType, credentia
 		restApiUrl: `${base}/rest`,
 		instanceBaseUrl: base,
 	};
-	const execution = new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: input });
-	const done = execution.then((run) => {
+	// Started once n8n's binary data service is ready; cancel() is what n8n's Stop button calls.
+	let started;
+	let cancelled = false;
+	const running = binaryDataReady.then(() => {
+		started = new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: input });
+		if (cancelled) started.cancel();
+		return started;
+	});
+	const execution = {
+		then: (onFulfilled, onRejected) => running.then(onFulfilled, onRejected),
+		cancel: () => {
+			cancelled = true;
+			started?.cancel();
+		},
+	};
+	const done = running.then((run) => {
 		const nodeRun = run.data.resultData.runData.Node?.[0];
 		return {
 			run,
@@ -263,4 +315,41 @@ async function testCredential(credentials, dist) {
 	return result.items[0].json;
 }
 
-module.exports = { runConvertly, testCredential, loadPackage, NODE_TYPE };
+/** A generated file of `size` bytes (byte i = i % 251), streamed so that size costs no memory. */
+function patternFile(size) {
+	const { Readable } = require('node:stream');
+	const chunkSize = 64 * 1024;
+	let offset = 0;
+	return new Readable({
+		read() {
+			if (offset >= size) return this.push(null);
+			const length = Math.min(chunkSize, size - offset);
+			const chunk = Buffer.allocUnsafe(length);
+			for (let i = 0; i < length; i++) chunk[i] = (offset + i) % 251;
+			offset += length;
+			this.push(chunk);
+		},
+	});
+}
+
+/** Every file under n8n's binary data folder (to check that nothing half-written is left). */
+async function storedBinaryFiles() {
+	await binaryDataReady;
+	const root = Container.get(BinaryDataService).config.localStoragePath;
+	if (!fs.existsSync(root)) return [];
+	return fs.readdirSync(root, { recursive: true }).filter((name) => fs.statSync(path.join(root, name)).isFile());
+}
+
+/** Reads a binary field of an output item through n8n's binary data service (small files: tests). */
+async function readBinary(binary) {
+	await binaryDataReady;
+	if (!binary.id) return Buffer.from(binary.data, 'base64');
+	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
+
+/** Where n8n stored a binary field of an output item on disk (filesystem mode). */
+function binaryPath(binary) {
+	return binary.id ? Container.get(BinaryDataService).getPath(binary.id) : undefined;
+}
+
+module.exports = { runConvertly, testCredential, loadPackage, readBinary, binaryPath, storedBinaryFiles, NODE_TYPE };

@@ -18,7 +18,7 @@ export class Convertly implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Get Convertly conversion, compression, media-tool and transfer jobs, and wait for them to finish',
+			'Convert and compress files with Convertly, get its jobs, wait for them and download the result files',
 		defaults: { name: 'Convertly' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,17 +1,29 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { ExecutionHints } from '../helpers/hints';
 import { CancelledError, ConvertlyClient } from '../transport';
 import * as job from './job';
 
-interface ItemOperation {
-	execute(this: IExecuteFunctions, client: ConvertlyClient, itemIndex: number): Promise<INodeExecutionData[]>;
+/** What every operation gets besides the item: the shared client and the hints to show. */
+export interface RunContext {
+	client: ConvertlyClient;
+	hints: ExecutionHints;
+}
+
+export interface ItemOperation {
+	execute(this: IExecuteFunctions, run: RunContext, itemIndex: number): Promise<INodeExecutionData[]>;
 	/** How many items to work on at once; by default as many as requests may be in flight. */
 	itemsInParallel?(this: IExecuteFunctions, itemCount: number, maxConcurrency: number): number;
+	/**
+	 * Handles all items in one go when the operation says so (e.g. one job for every item's
+	 * files); returns undefined to run item by item.
+	 */
+	executeAll?(this: IExecuteFunctions, run: RunContext): Promise<INodeExecutionData[] | undefined>;
 }
 
 const operations: Record<string, Record<string, ItemOperation>> = {
-	job: { get: job.get },
+	job: { create: job.create, get: job.get },
 };
 
 /**
@@ -36,12 +48,27 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const signal = executionSignal
 		? AbortSignal.any([executionSignal, stopSiblings.signal])
 		: stopSiblings.signal;
-	const client = await ConvertlyClient.create(this, maxConcurrency, signal);
+	const run: RunContext = { client: await ConvertlyClient.create(this, maxConcurrency, signal), hints: new ExecutionHints() };
+
+	if (chosen.executeAll) {
+		try {
+			const output = await chosen.executeAll.call(this, run);
+			if (output) {
+				run.hints.show(this);
+				return [output];
+			}
+		} catch (error) {
+			if (!(error instanceof CancelledError) && this.continueOnFail()) {
+				return [[{ ...errorItem(error, 0), pairedItem: items.map((_, item) => ({ item })) }]];
+			}
+			throw rethrowable(this, error);
+		}
+	}
 
 	let firstError: Error | undefined;
 	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
 		try {
-			return await chosen.execute.call(this, client, itemIndex);
+			return await chosen.execute.call(this, run, itemIndex);
 		} catch (error) {
 			if (!(error instanceof CancelledError) && this.continueOnFail()) {
 				return [errorItem(error, itemIndex)];
@@ -54,10 +81,22 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const parallel = chosen.itemsInParallel?.call(this, items.length, maxConcurrency) ?? maxConcurrency;
 	const outputs = await mapInPool(items.length, parallel, runItem);
 
-	if (firstError instanceof NodeApiError) throw new NodeApiError(this.getNode(), firstError as unknown as JsonObject);
-	if (firstError instanceof NodeOperationError) throw new NodeOperationError(this.getNode(), firstError);
-	if (firstError) throw new NodeOperationError(this.getNode(), firstError);
+	if (firstError) throw rethrowable(this, firstError);
+	if (run.client.rateLimitedRequests > 0) {
+		run.hints.add('rateLimited', {
+			message: `Convertly's rate limit slowed this node down (${run.client.rateLimitedRequests} request(s) had to wait). Lower "Max Concurrency" or raise the poll interval if this happens often.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+	run.hints.show(this);
 	return [outputs.flat()];
+}
+
+/** Re-creates a caught error with its own class, which is what n8n's lint rules ask for. */
+function rethrowable(context: IExecuteFunctions, error: Error): Error {
+	if (error instanceof NodeApiError) return new NodeApiError(context.getNode(), error as unknown as JsonObject);
+	return new NodeOperationError(context.getNode(), error);
 }
 
 /** Maps 0…count-1 with at most `size` calls pending at once, keeping results in index order. */

@@ -1,30 +1,32 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 
 import type { ConvertlyJob } from './job';
 
 export type OutputMode = 'job' | 'results';
 
 /**
+ * The entries "Output: Results" makes items of: each element when `results` is an array, the
+ * object itself when it is one, none when it is null or absent. Non-objects become `{ value }`.
+ */
+export function resultEntries(job: ConvertlyJob): IDataObject[] {
+	const { results } = job;
+	if (results === null || results === undefined) return [];
+	const entries: unknown[] = Array.isArray(results) ? results : [results];
+	return entries.map(asObject);
+}
+
+/**
  * Turns a job into output items. "job": the job exactly as returned. "results": one item per
- * entry when `results` is an array, one item when it is an object, none when it is null or absent;
- * each carries the job's `jobId` so items can be traced back.
+ * result entry, each carrying the job's `jobId` so items can be traced back.
  */
 export function jobToItems(
 	job: ConvertlyJob,
 	mode: OutputMode,
-	itemIndex: number,
+	pairedItem: IPairedItemData | IPairedItemData[],
 	extra: IDataObject = {},
 ): INodeExecutionData[] {
-	const pairedItem = { item: itemIndex };
 	if (mode === 'job') return [{ json: { ...job, ...extra }, pairedItem }];
-
-	const { results } = job;
-	if (results === null || results === undefined) return [];
-	const entries = Array.isArray(results) ? results : [results];
-	return entries.map((entry) => ({
-		json: { ...asObject(entry), jobId: job.jobId, ...extra },
-		pairedItem,
-	}));
+	return resultEntries(job).map((entry) => ({ json: { ...entry, jobId: job.jobId, ...extra }, pairedItem }));
 }
 
 function asObject(entry: unknown): IDataObject {

@@ -1,34 +1,29 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	INode,
+	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ConvertlyJob } from '../helpers/job';
 import { Semaphore } from '../helpers/semaphore';
+import type { ErrorContext } from './errors';
+import { asJsonObject, notConvertlyError, toApiError } from './errors';
+import type { Attempt } from './retry';
+import { RETRY_POLICY, retryDelay } from './retry';
+
+export { parseRetryAfter, RETRY_POLICY } from './retry';
 
 export const DEFAULT_BASE_URL = 'https://convertly.sh';
 
-/** Retry policy. Exported so the README, the tests and the code agree on one set of numbers. */
-export const RETRY_POLICY = {
-	/** Attempts per request for 5xx answers and dropped connections. */
-	maxAttempts: 4,
-	/** Exponential backoff for 5xx and dropped connections: 0.5 s, 1 s, 2 s (each with jitter). */
-	backoffBaseMs: 500,
-	backoffCapMs: 8_000,
-	/** A 429 without Retry-After waits 1 s, 2 s, 4 s … up to this cap. */
-	rateLimitCapMs: 30_000,
-	rateLimitFloorMs: 250,
-	/** Total time a request may spend retrying when the node is not waiting for completion. */
-	plainRequestBudgetMs: 60_000,
-	/** One HTTP request never takes longer than this. */
-	requestTimeoutMs: 30_000,
-} as const;
-
-const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+/** The n8n contexts the client works in: node execution, webhooks (trigger) and list search. */
+export type ConvertlyContext = IExecuteFunctions | IWebhookFunctions | ILoadOptionsFunctions;
 
 export interface RequestScope {
 	itemIndex: number;
@@ -38,17 +33,51 @@ export interface RequestScope {
 	notFoundRetryUntil?: number;
 }
 
-type Attempt =
-	| { kind: 'response'; statusCode: number; body: unknown; headers: IDataObject }
-	| { kind: 'network'; code: string };
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path under the Base URL, starting with /api/. */
+	path: string;
+	qs?: IDataObject;
+	headers?: IDataObject;
+	/** Builds the body afresh for every attempt: a streamed body can be sent only once. */
+	body?: () => Promise<unknown>;
+	/**
+	 * Whether the request may be repeated after an answer that may have been acted on (5xx,
+	 * dropped connection): reads always; creations only with an Idempotency-Key.
+	 */
+	repeatable?: boolean;
+	/** Statuses handed back to the caller instead of becoming errors (e.g. 409 on cancel). */
+	acceptStatuses?: number[];
+	/** The job the request is about, named in a 404 message. */
+	jobId?: string;
+	/** A file the request is about, named in 413/415 messages. */
+	subject?: string;
+}
+
+export interface ApiResponse {
+	statusCode: number;
+	body: IDataObject;
+	headers: IDataObject;
+}
+
+/** The binary body of a download, as n8n's prepareBinaryData takes it. */
+export type DownloadBody = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+export type DownloadResult<T> =
+	| { kind: 'ok'; value: T }
+	/** 401/403/404/410: a signed URL that expired or was revoked; a fresh one may work. */
+	| { kind: 'refused'; statusCode: number };
+
+const MAX_REDIRECTS = 5;
 
 /** Raised when the execution is stopped; never turned into an output item. */
 export class CancelledError extends NodeOperationError {}
 
 /**
  * Owns every request the node makes: authentication through n8n's helper, the shared
- * concurrency limit, the shared rate-limit pause, retries with backoff, and the mapping of
- * Convertly's answers to errors a no-code user can act on.
+ * concurrency limit, the shared rate-limit pause, retries with backoff, downloads that never
+ * carry the key to another origin, and the mapping of Convertly's answers to errors a no-code
+ * user can act on.
  */
 export class ConvertlyClient {
 	private readonly slots: Semaphore;
@@ -59,9 +88,12 @@ export class ConvertlyClient {
 	/** Settles when the signal aborts: one listener for every sleep and queued request. */
 	private readonly stopped: Promise<void>;
 
+	/** How many requests were slowed down by a 429, for the execution hint. */
+	rateLimitedRequests = 0;
+
 	private constructor(
-		private readonly context: IExecuteFunctions,
-		private readonly baseUrl: string,
+		private readonly context: ConvertlyContext,
+		readonly baseUrl: string,
 		maxConcurrency: number,
 		private readonly signal: AbortSignal,
 	) {
@@ -77,9 +109,9 @@ export class ConvertlyClient {
 	}
 
 	static async create(
-		context: IExecuteFunctions,
+		context: ConvertlyContext,
 		maxConcurrency: number,
-		signal: AbortSignal,
+		signal: AbortSignal = new AbortController().signal,
 	): Promise<ConvertlyClient> {
 		const credentials = await context.getCredentials<{ baseUrl?: string }>('convertlyApi');
 		return new ConvertlyClient(context, normaliseBaseUrl(credentials.baseUrl), maxConcurrency, signal);
@@ -89,18 +121,120 @@ export class ConvertlyClient {
 		return this.context.getNode();
 	}
 
+	/** The origin that may receive the API key; every other origin never does. */
+	get apiOrigin(): string {
+		return new URL(this.baseUrl).origin;
+	}
+
 	async getJob(jobId: string, scope: RequestScope): Promise<ConvertlyJob> {
 		// One path segment, whatever the id contains, so no value can reach another endpoint.
-		const body = await this.get(`/api/jobs/${encodeURIComponent(jobId)}`, scope, jobId);
+		const { body, statusCode, headers } = await this.request(
+			{ method: 'GET', path: `/api/jobs/${encodeURIComponent(jobId)}`, jobId },
+			scope,
+		);
 		if (!isJob(body)) {
-			throw new NodeApiError(this.node, asJsonObject(body), {
-				message: `Convertly answered with something that is not a job for ID "${jobId}"`,
-				description:
-					'The response had no "status" field. Check that the Base URL in the Convertly API credential points to the Convertly API.',
-				itemIndex: scope.itemIndex,
-			});
+			throw notConvertlyError(
+				this.node,
+				{ kind: 'response', statusCode, body, headers },
+				{ baseUrl: this.baseUrl, itemIndex: scope.itemIndex },
+			);
 		}
 		return body;
+	}
+
+	/**
+	 * Sends one API request with retries and returns the answer: any 2xx JSON object, or a
+	 * status listed in `acceptStatuses`. Everything else becomes an error naming what to do.
+	 */
+	async request(request: ApiRequest, scope: RequestScope): Promise<ApiResponse> {
+		const deadline = scope.deadline ?? Date.now() + RETRY_POLICY.plainRequestBudgetMs;
+		const rules = { repeatable: request.repeatable ?? request.method === 'GET', notFoundRetryUntil: scope.notFoundRetryUntil };
+		const errorContext = (attempts: number, delay?: number): ErrorContext => ({
+			baseUrl: this.baseUrl,
+			itemIndex: scope.itemIndex,
+			jobId: request.jobId,
+			subject: request.subject,
+			attempts,
+			retryDelay: delay,
+		});
+		for (let attempt = 1; ; attempt++) {
+			await this.waitForRateLimitPause(deadline, scope.itemIndex, () => errorContext(0, this.pausedUntil - Date.now()));
+			const result = await this.queue(async () => await this.sendApiRequest(request, deadline, scope.itemIndex), scope.itemIndex);
+			if (result.kind === 'response') {
+				const accepted = result.statusCode < 300 || request.acceptStatuses?.includes(result.statusCode);
+				if (accepted && isJsonObject(result.body)) {
+					return { statusCode: result.statusCode, body: result.body, headers: result.headers };
+				}
+				if (result.statusCode < 300 || (accepted && result.statusCode === 204)) {
+					if (result.statusCode === 204 || result.body === '' || result.body === undefined) {
+						return { statusCode: result.statusCode, body: {}, headers: result.headers };
+					}
+					throw notConvertlyError(this.node, result, errorContext(attempt));
+				}
+			}
+			const delay = retryDelay(result, attempt, rules);
+			if (delay === undefined || Date.now() + delay > deadline) {
+				throw toApiError(this.node, result, errorContext(attempt, delay));
+			}
+			if (result.kind === 'response' && result.statusCode === 429) {
+				this.rateLimitedRequests++;
+				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+			} else {
+				await this.sleep(delay, scope.itemIndex);
+			}
+		}
+	}
+
+	/**
+	 * Fetches a file and hands its streamed body to `consume` while holding a request slot, so
+	 * downloads obey Max Concurrency. The API key is sent only to the Base URL's origin, also
+	 * across redirects, which are followed here rather than by the HTTP library for that reason.
+	 */
+	async download<T>(
+		url: string,
+		scope: RequestScope & { subject: string },
+		consume: (body: DownloadBody, headers: IDataObject) => Promise<T>,
+	): Promise<DownloadResult<T>> {
+		const deadline = scope.deadline ?? Date.now() + RETRY_POLICY.plainRequestBudgetMs;
+		for (let attempt = 1; ; attempt++) {
+			await this.waitForRateLimitPause(deadline, scope.itemIndex, () => ({
+				baseUrl: this.baseUrl,
+				itemIndex: scope.itemIndex,
+				subject: scope.subject,
+				attempts: 0,
+			}));
+			const outcome = await this.queue(async () => {
+				const response = await this.followRedirects(url, deadline, scope.itemIndex);
+				if (response.kind === 'response' && response.statusCode < 300) {
+					try {
+						return { response, value: await consume(response.body as DownloadBody, response.headers) };
+					} catch (error) {
+						// The body broke off (dropped connection, reset): like no answer at all, so retried.
+						this.throwIfCancelled(scope.itemIndex);
+						const code: unknown = error?.code;
+						const broken: Attempt = { kind: 'network', code: typeof code === 'string' ? code : 'interrupted' };
+						return { response: broken, value: undefined };
+					}
+				}
+				await discard(response);
+				return { response, value: undefined };
+			}, scope.itemIndex);
+			const { response } = outcome;
+			if (response.kind === 'response' && response.statusCode < 300) return { kind: 'ok', value: outcome.value as T };
+			if (response.kind === 'response' && [401, 403, 404, 410].includes(response.statusCode)) {
+				return { kind: 'refused', statusCode: response.statusCode };
+			}
+			const delay = retryDelay(response, attempt, { repeatable: true });
+			if (delay === undefined || Date.now() + delay > deadline) {
+				throw downloadError(this.node, response, { url, itemIndex: scope.itemIndex, subject: scope.subject, attempts: attempt });
+			}
+			if (response.kind === 'response' && response.statusCode === 429) {
+				this.rateLimitedRequests++;
+				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+			} else {
+				await this.sleep(delay, scope.itemIndex);
+			}
+		}
 	}
 
 	/** Sleeps unless the execution is stopped first. */
@@ -109,38 +243,11 @@ export class ConvertlyClient {
 		this.throwIfCancelled(itemIndex);
 	}
 
-	private throwIfCancelled(itemIndex: number): void {
+	throwIfCancelled(itemIndex: number): void {
 		if (this.signal.aborted) {
 			throw new CancelledError(this.node, 'Execution canceled before the Convertly request finished', {
 				itemIndex,
 			});
-		}
-	}
-
-	private async get(path: string, scope: RequestScope, jobId?: string): Promise<unknown> {
-		const deadline = scope.deadline ?? Date.now() + RETRY_POLICY.plainRequestBudgetMs;
-		for (let attempt = 1; ; attempt++) {
-			await this.waitForRateLimitPause(deadline, scope, jobId);
-			const result = await this.queue(() => this.send(path, deadline, scope), scope.itemIndex);
-			if (result.kind === 'response' && result.statusCode < 300) {
-				if (typeof result.body === 'object' && result.body !== null) return result.body;
-				throw nonJsonError(this.node, result, scope.itemIndex);
-			}
-			const delay = retryDelay(result, attempt, scope);
-			if (delay === undefined || Date.now() + delay > deadline) {
-				throw toApiError(this.node, result, {
-					baseUrl: this.baseUrl,
-					scope,
-					jobId,
-					attempts: attempt,
-					retryDelay: delay,
-				});
-			}
-			if (result.kind === 'response' && result.statusCode === 429) {
-				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-			} else {
-				await this.sleep(delay, scope.itemIndex);
-			}
 		}
 	}
 
@@ -150,41 +257,79 @@ export class ConvertlyClient {
 		} catch (error) {
 			// The semaphore only refuses once stopped; anything else came from the task.
 			this.throwIfCancelled(itemIndex);
+			if (error instanceof NodeApiError) throw new NodeApiError(this.node, error as unknown as JsonObject);
 			throw new NodeOperationError(this.node, error as Error, { itemIndex });
 		}
 	}
 
-	private async waitForRateLimitPause(deadline: number, scope: RequestScope, jobId?: string) {
-		this.throwIfCancelled(scope.itemIndex);
+	private async waitForRateLimitPause(deadline: number, itemIndex: number, context: () => ErrorContext) {
+		this.throwIfCancelled(itemIndex);
 		const wait = this.pausedUntil - Date.now();
 		if (wait <= 0) return;
 		if (Date.now() + wait > deadline) {
-			throw toApiError(
-				this.node,
-				{ kind: 'response', statusCode: 429, body: {}, headers: {} },
-				{ baseUrl: this.baseUrl, scope, jobId, attempts: 0, retryDelay: wait },
-			);
+			throw toApiError(this.node, { kind: 'response', statusCode: 429, body: {}, headers: {} }, context());
 		}
-		await this.sleep(wait, scope.itemIndex);
+		await this.sleep(wait, itemIndex);
 	}
 
-	private async send(path: string, deadline: number, scope: RequestScope): Promise<Attempt> {
-		this.throwIfCancelled(scope.itemIndex);
+	private async sendApiRequest(request: ApiRequest, deadline: number, itemIndex: number): Promise<Attempt> {
+		const body = request.body ? await request.body() : undefined;
+		return await this.send(
+			{
+				method: request.method,
+				url: `${this.baseUrl}${request.path}`,
+				qs: request.qs,
+				headers: request.headers,
+				body: body as IHttpRequestOptions['body'],
+				json: true,
+				// A streamed body must not be buffered for a possible redirect.
+				disableFollowRedirect: body !== undefined,
+			},
+			{ deadline, itemIndex, authenticated: true },
+		);
+	}
+
+	/** GETs a download URL, following up to MAX_REDIRECTS redirects with the key only on the API origin. */
+	private async followRedirects(url: string, deadline: number, itemIndex: number): Promise<Attempt> {
+		let current = url;
+		for (let hop = 0; ; hop++) {
+			const response = await this.send(
+				{ method: 'GET', url: current, encoding: 'stream', disableFollowRedirect: true },
+				{ deadline, itemIndex, authenticated: new URL(current).origin === this.apiOrigin },
+			);
+			if (response.kind !== 'response' || response.statusCode < 300 || response.statusCode >= 400) return response;
+			const location = response.headers.location;
+			await discard(response);
+			if (typeof location !== 'string' || hop >= MAX_REDIRECTS) {
+				return { kind: 'response', statusCode: 502, body: { error: `Too many or invalid redirects for ${current}` }, headers: {} };
+			}
+			const next = new URL(location, current);
+			if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+				return { kind: 'response', statusCode: 502, body: { error: `Redirect to an unsupported address (${next.protocol})` }, headers: {} };
+			}
+			current = next.toString();
+		}
+	}
+
+	private async send(
+		options: IHttpRequestOptions,
+		{ deadline, itemIndex, authenticated }: { deadline: number; itemIndex: number; authenticated: boolean },
+	): Promise<Attempt> {
+		this.throwIfCancelled(itemIndex);
 		const timeout = Math.max(1_000, Math.min(RETRY_POLICY.requestTimeoutMs, deadline - Date.now()));
+		const requestOptions: IHttpRequestOptions = {
+			...options,
+			timeout,
+			// Statuses are handled here, so n8n's generic errors never carry the request.
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+		};
 		try {
-			const response = (await this.context.helpers.httpRequestWithAuthentication.call(
-				this.context,
-				'convertlyApi',
-				{
-					method: 'GET',
-					url: `${this.baseUrl}${path}`,
-					json: true,
-					timeout,
-					// Statuses are handled here, so n8n's generic errors never carry the request.
-					ignoreHttpStatusErrors: true,
-					returnFullResponse: true,
-				},
-			)) as IN8nHttpFullResponse;
+			const response = (
+				authenticated
+					? await this.context.helpers.httpRequestWithAuthentication.call(this.context, 'convertlyApi', requestOptions)
+					: await this.context.helpers.httpRequest(requestOptions)
+			) as IN8nHttpFullResponse;
 			return {
 				kind: 'response',
 				statusCode: response.statusCode,
@@ -192,7 +337,7 @@ export class ConvertlyClient {
 				headers: (response.headers ?? {}) as IDataObject,
 			};
 		} catch (error) {
-			this.throwIfCancelled(scope.itemIndex);
+			this.throwIfCancelled(itemIndex);
 			// The helper's error holds the request, auth header included: keep only its code.
 			const code: unknown = error?.cause?.code ?? error?.code;
 			return { kind: 'network', code: typeof code === 'string' ? code : 'unknown' };
@@ -205,142 +350,42 @@ export function normaliseBaseUrl(baseUrl: string | undefined): string {
 	return trimmed === '' ? DEFAULT_BASE_URL : trimmed;
 }
 
+function isJsonObject(body: unknown): body is IDataObject {
+	return typeof body === 'object' && body !== null && !Array.isArray(body) && !isStream(body);
+}
+
 function isJob(body: unknown): body is ConvertlyJob {
-	return (
-		typeof body === 'object' &&
-		body !== null &&
-		!Array.isArray(body) &&
-		typeof (body as IDataObject).status === 'string'
-	);
+	return isJsonObject(body) && typeof body.status === 'string';
 }
 
-/** Milliseconds to wait before the next attempt, or undefined when the answer is final. */
-function retryDelay(result: Attempt, attempt: number, scope: RequestScope): number | undefined {
-	if (result.kind === 'network') return backoff(attempt);
-	const { statusCode } = result;
-	if (statusCode === 429) {
-		const requested = parseRetryAfter(result.headers['retry-after']);
-		// A floor keeps "Retry-After: 0" from turning into a hot loop.
-		if (requested !== undefined) return Math.max(RETRY_POLICY.rateLimitFloorMs, requested);
-		return Math.min(RETRY_POLICY.rateLimitCapMs, 1_000 * 2 ** (attempt - 1));
-	}
-	if (statusCode === 404 && scope.notFoundRetryUntil !== undefined && Date.now() < scope.notFoundRetryUntil) {
-		return backoff(attempt);
-	}
-	if (RETRYABLE_STATUSES.includes(statusCode)) return backoff(attempt);
-	return undefined;
+function isStream(body: unknown): body is { resume(): void; destroy(): void; pipe: unknown } {
+	return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
 }
 
-function backoff(attempt: number): number | undefined {
-	if (attempt >= RETRY_POLICY.maxAttempts) return undefined;
-	const ceiling = Math.min(RETRY_POLICY.backoffCapMs, RETRY_POLICY.backoffBaseMs * 2 ** (attempt - 1));
-	// Jitter in [50 %, 100 %] of the ceiling keeps retries of many items from bunching up.
-	return Math.round(ceiling * (0.5 + Math.random() / 2));
+/** Drains an unused streamed answer so its connection is released. */
+async function discard(result: Attempt): Promise<void> {
+	if (result.kind === 'response' && isStream(result.body)) result.body.destroy();
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const trimmed = value.trim();
-	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-	// An HTTP date names its day and month; without letters it is not one (Date.parse("-5") is).
-	if (!/[a-z]/i.test(trimmed)) return undefined;
-	const date = Date.parse(trimmed);
-	if (Number.isNaN(date)) return undefined;
-	return Math.max(0, date - now);
-}
-
-function asJsonObject(body: unknown): JsonObject {
-	if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as JsonObject;
-	return { response: truncate(String(body ?? '')) };
-}
-
-function truncate(text: string, max = 200): string {
-	return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-function nonJsonError(node: INode, result: Attempt & { kind: 'response' }, itemIndex: number) {
-	const contentType = String(result.headers['content-type'] ?? 'no content type');
-	return new NodeApiError(node, asJsonObject(result.body), {
-		message: `Convertly answered with a response that is not JSON (HTTP ${result.statusCode}, ${contentType})`,
-		description:
-			'Check the Base URL in the Convertly API credential: it must point to the Convertly API (https://convertly.sh), not to a web page or a proxy login page.',
-		httpCode: String(result.statusCode),
-		itemIndex,
-	});
-}
-
-interface ErrorDetails {
-	baseUrl: string;
-	scope: RequestScope;
-	jobId?: string;
-	attempts: number;
-	retryDelay?: number;
-}
-
-function toApiError(node: INode, result: Attempt, details: ErrorDetails): NodeApiError {
-	const { itemIndex } = details.scope;
-	const retried = details.attempts > 1 ? ` The node tried ${details.attempts} times.` : '';
+function downloadError(
+	node: INode,
+	result: Attempt,
+	context: { url: string; itemIndex: number; subject: string; attempts: number },
+): NodeApiError {
+	const origin = new URL(context.url).origin;
+	const retried = context.attempts > 1 ? ` The node tried ${context.attempts} times.` : '';
 	if (result.kind === 'network') {
-		// n8n swaps a message that names a system error code for a generic one, so the code
-		// goes in the description.
-		return new NodeApiError(
-			node,
-			{ connection: result.code },
-			{
-				message: `Could not reach Convertly at ${details.baseUrl}`,
-				description: `The connection failed (${result.code}).${retried} Check the Base URL in the Convertly API credential and your network, then try again.`,
-				itemIndex,
-			},
-		);
+		return new NodeApiError(node, { connection: result.code }, {
+			message: `Could not download the result file ${context.subject} from ${origin}`,
+			description: `The connection failed (${result.code}).${retried} Run the node again; if it keeps failing, check that n8n can reach ${origin}.`,
+			itemIndex: context.itemIndex,
+		});
 	}
-	const { statusCode } = result;
-	const body = asJsonObject(result.body);
-	const apiText = typeof body.error === 'string' && body.error.trim() !== '' ? body.error.trim() : undefined;
-	const said = apiText ? `: ${apiText}` : '';
-	const upgrade = typeof body.upgradeUrl === 'string' ? ` Upgrade or change your plan at ${body.upgradeUrl}` : '';
-	let message: string;
-	let description: string;
-	switch (true) {
-		case statusCode === 401:
-			message = `Convertly rejected the API key${said}`;
-			description =
-				'Check the API key in the Convertly API credential (copied in full, not revoked) and that "Send Key As" matches what your Base URL expects.';
-			break;
-		case statusCode === 402:
-			message = `Convertly quota exceeded${said}`;
-			description = `The account's monthly quota is used up and overage is not enabled. Enable overage in Convertly under Settings → Usage, or wait for the next billing month.${upgrade}`;
-			break;
-		case statusCode === 403:
-			message = `Convertly refused access${said}`;
-			description = `The key is valid but its plan or permissions do not allow this. Use a standard API key (not a WordPress site token) on a plan that includes this feature.${upgrade}`;
-			break;
-		case statusCode === 404 && details.jobId !== undefined:
-			message = `Job "${details.jobId}" was not found${said}`;
-			description =
-				'No job with this ID exists in the Convertly account that owns the API key. Check the Job ID (or the expression that produces it) and that the key belongs to the same account.';
-			break;
-		case statusCode === 429: {
-			const asked =
-				details.retryDelay !== undefined && details.retryDelay > 0
-					? ` Convertly asked to wait ${Math.ceil(details.retryDelay / 1000)} s, which is past this node's time limit.`
-					: '';
-			message = `Convertly rate limit reached${said || ': too many requests'}`;
-			description = `Too many requests in the current minute.${asked}${retried} Lower "Max Concurrency", raise the poll interval, or run the workflow later.${upgrade}`;
-			break;
-		}
-		case statusCode >= 500:
-			message = `Convertly is unavailable (HTTP ${statusCode})${said}`;
-			description = `Convertly could not answer right now.${retried} Try again in a few minutes.`;
-			break;
-		default:
-			message = `Convertly rejected the request (HTTP ${statusCode})${said}`;
-			description = 'Check the node parameters, such as the Job ID.';
-	}
-	return new NodeApiError(node, body, {
-		message,
-		description,
-		httpCode: String(statusCode),
-		itemIndex,
+	const reason = isJsonObject(result.body) && typeof result.body.error === 'string' ? `: ${result.body.error}` : '';
+	return new NodeApiError(node, asJsonObject(isJsonObject(result.body) ? result.body : {}), {
+		message: `Could not download the result file ${context.subject} (HTTP ${result.statusCode} from ${origin})${reason}`,
+		description: `The file's download link did not work.${retried} Run the node again to get fresh links; if it keeps failing, the file may no longer be stored by Convertly.`,
+		httpCode: String(result.statusCode),
+		itemIndex: context.itemIndex,
 	});
 }

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as create from './create.operation';
 import * as get from './get.operation';
 
-export { get };
+export { create, get };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,13 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['job'] } },
 		options: [
 			{
+				name: 'Create',
+				value: 'create',
+				description:
+					'Send the files of the input items to Convertly to convert or compress them, optionally waiting for the result files',
+				action: 'Create a job',
+			},
+			{
 				name: 'Get',
 				value: 'get',
 				description: 'Get a job by its ID, optionally waiting until it has completed or failed',
@@ -21,5 +29,6 @@ export const description: INodeProperties[] = [
 		],
 		default: 'get',
 	},
+	...create.description,
 	...get.description,
 ];

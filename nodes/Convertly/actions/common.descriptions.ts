@@ -1,0 +1,147 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { WAIT_LIMITS } from '../wait/completion';
+
+type DisplayShow = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+
+/** Wait for Completion and its options, shared by every operation that can wait for a job. */
+export function waitDescription(show: DisplayShow): INodeProperties[] {
+	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to keep checking the job until it has completed or failed. When off, the job is returned as it is now, whatever its status.',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Wait Options',
+			name: 'waitOptions',
+			type: 'collection',
+			placeholder: 'Add Wait Option',
+			default: {},
+			displayOptions: { show: { ...show, waitForCompletion: [true] } },
+			options: [
+				{
+					displayName: 'Include Wait Details',
+					name: 'includeWaitDetails',
+					type: 'boolean',
+					default: false,
+					description: 'Whether to add waitDetails (polls, waitedSeconds, timedOut) to each output item',
+				},
+				{
+					displayName: 'On Failure',
+					name: 'onFailure',
+					type: 'options',
+					default: 'error',
+					description: 'What to do when the job ends with status "failed"',
+					options: [
+						{
+							name: 'Output the Failed Job',
+							value: 'output',
+							description: 'Output the job like any other so the workflow can route it, e.g. with an If node',
+						},
+						{
+							name: 'Stop With an Error',
+							value: 'error',
+							description: "The item fails with the job's error message (use Continue On Fail to keep other items)",
+						},
+					],
+				},
+				{
+					displayName: 'On Timeout',
+					name: 'onTimeout',
+					type: 'options',
+					default: 'error',
+					description: 'What to do when the job has not finished within the timeout',
+					options: [
+						{
+							name: 'Output the Last Job Seen',
+							value: 'output',
+							description: 'Output the job with its current status (pending or processing)',
+						},
+						{
+							name: 'Stop With an Error',
+							value: 'error',
+							description: 'The item fails with a message naming the job, its status and progress',
+						},
+					],
+				},
+				{
+					displayName: 'Poll Interval (Seconds)',
+					name: 'pollInterval',
+					type: 'number',
+					default: 2,
+					typeOptions: { minValue: WAIT_LIMITS.minPollIntervalSeconds, numberPrecision: 1 },
+					description: 'How long to wait between two checks of the job',
+				},
+				{
+					displayName: 'Timeout (Seconds)',
+					name: 'timeout',
+					type: 'number',
+					default: 300,
+					typeOptions: { minValue: 1, maxValue: WAIT_LIMITS.maxTimeoutSeconds },
+					description:
+						'How long to wait for the job at most. The node never runs past this by more than one request.',
+				},
+			],
+		},
+	];
+}
+
+/** Download Result Files and its output field, shared by Get and Create. */
+export function downloadDescription(show: DisplayShow): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download Result Files',
+			name: 'downloadResults',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to download each result file of a completed job into n8n binary data, so that later nodes (Write File, S3, Email …) can use the files',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyOutput',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'With Output "Job", the files go to data_0, data_1, … (one per entry of results, same order)',
+			description:
+				'The name of the binary field for the downloaded file. With Output "Results" each item gets its file in this field; with Output "Job" the fields are this name plus _0, _1 and so on.',
+			displayOptions: { show: { ...show, downloadResults: [true] } },
+		},
+	];
+}
+
+export const maxConcurrencyOption: INodeProperties = {
+	displayName: 'Max Concurrency',
+	name: 'maxConcurrency',
+	type: 'number',
+	default: 5,
+	typeOptions: { minValue: 1, maxValue: 50 },
+	description:
+		'How many requests to Convertly (uploads and downloads included) may be in flight at once across all items. Lower it if you hit rate limits.',
+};
+
+export const outputOption: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	default: 'job',
+	options: [
+		{
+			name: 'Job',
+			value: 'job',
+			description: 'One item per job, exactly as Convertly returns it',
+		},
+		{
+			name: 'Results',
+			value: 'results',
+			description: "One item per entry of the job's results (with its jobId); no item while results is empty",
+		},
+	],
+};

@@ -1,0 +1,160 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
+
+/** One input file of a job, opened afresh for every upload attempt. */
+export interface InputFile {
+	/** The item's binary field it came from, for messages. */
+	field: string;
+	itemIndex: number;
+	fileName: string;
+	mimeType: string;
+	size: number;
+	/** What identifies the stored bytes: n8n's binary data id, or a hash of in-memory data. */
+	identity: string;
+	open(): AsyncIterable<Uint8Array>;
+}
+
+/** "data, attachment_1" → ["data", "attachment_1"]. */
+export function parseFieldNames(value: unknown): string[] {
+	return String(value ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+}
+
+/**
+ * Reads the item's binary fields named by Input Binary Field(s). Files n8n stores outside the
+ * item (its default filesystem mode, S3, database) are streamed from storage when sent; only
+ * files n8n already holds in memory are sent from memory.
+ */
+export async function readInputFiles(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	fieldList: unknown,
+	hash: (data: string) => string,
+): Promise<InputFile[]> {
+	const fields = parseFieldNames(fieldList);
+	if (fields.length === 0) {
+		throw new NodeOperationError(context.getNode(), 'Input Binary Field(s) is empty', {
+			description: 'Enter the name of the binary field that holds the file, usually "data". Separate several fields with commas.',
+			itemIndex,
+		});
+	}
+	const item = context.getInputData()[itemIndex];
+	const available = Object.keys(item?.binary ?? {});
+	const files: InputFile[] = [];
+	for (const field of fields) {
+		const binary = item?.binary?.[field];
+		if (!binary) {
+			throw new NodeOperationError(context.getNode(), `The item has no binary field "${field}"`, {
+				description:
+					available.length > 0
+						? `Its binary fields are: ${available.join(', ')}. Set "Input Binary Field(s)" to one of them.`
+						: 'The item has no file at all. Put a node that outputs a file before this one (for example Read/Write Files from Disk, HTTP Request with a file response, or a form upload).',
+				itemIndex,
+			});
+		}
+		files.push(await describeFile(context, binary, field, itemIndex, hash));
+	}
+	return files;
+}
+
+async function describeFile(
+	context: IExecuteFunctions,
+	binary: IBinaryData,
+	field: string,
+	itemIndex: number,
+	hash: (data: string) => string,
+): Promise<InputFile> {
+	const fileName = safeFileName(binary.fileName) ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+	const mimeType = binary.mimeType || 'application/octet-stream';
+	let file: InputFile;
+	if (binary.id) {
+		const id = binary.id;
+		const size = typeof binary.bytes === 'number' ? binary.bytes : (await context.helpers.getBinaryMetadata(id)).fileSize;
+		file = {
+			field,
+			itemIndex,
+			fileName,
+			mimeType,
+			size,
+			identity: id,
+			open: () => streamFrom(async () => await context.helpers.getBinaryStream(id)),
+		};
+	} else {
+		const buffer = Buffer.from(binary.data, BINARY_ENCODING);
+		file = {
+			field,
+			itemIndex,
+			fileName,
+			mimeType,
+			size: buffer.length,
+			identity: `sha256:${hash(binary.data)}`,
+			open: () => streamFrom(async () => [buffer]),
+		};
+	}
+	if (file.size === 0) {
+		throw new NodeOperationError(context.getNode(), `The file "${fileName}" in field "${field}" is empty`, {
+			description: 'Convertly cannot convert an empty file. Check the node that produced it.',
+			itemIndex,
+		});
+	}
+	return file;
+}
+
+/** Opens the source only when the upload reads it, so a retry reads the file again from the start. */
+async function* streamFrom(open: () => Promise<AsyncIterable<Uint8Array> | Uint8Array[]>): AsyncIterable<Uint8Array> {
+	yield* await open();
+}
+
+/** A file name without any folder part, or undefined when there is none. */
+function safeFileName(name: string | undefined): string | undefined {
+	const base = (name ?? '').split(/[\\/]/).pop()?.trim();
+	return base ? base : undefined;
+}
+
+interface FilePart {
+	name: string;
+	type: string;
+	size: number;
+	stream(): AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A multipart form in the shape of the web FormData, whose files are streams. n8n's HTTP
+ * helper (axios) encodes such a form part by part as it sends it, with an exact
+ * Content-Length, so no file is ever held in memory whole. The web FormData itself cannot be
+ * used: it only takes Blobs, which live in memory.
+ */
+export class StreamingForm {
+	readonly [Symbol.toStringTag] = 'FormData';
+
+	private readonly parts: Array<[string, string | FilePart]> = [];
+
+	append(name: string, value: string | FilePart): void {
+		this.parts.push([name, value]);
+	}
+
+	entries(): IterableIterator<[string, string | FilePart]> {
+		return this.parts[Symbol.iterator]();
+	}
+
+	[Symbol.iterator](): IterableIterator<[string, string | FilePart]> {
+		return this.entries();
+	}
+
+	/** The file parts' total size in bytes. */
+	get fileBytes(): number {
+		return this.parts.reduce((sum, [, value]) => sum + (typeof value === 'string' ? 0 : value.size), 0);
+	}
+}
+
+/** Builds the form for one attempt: text fields first, so the server can check them before the files arrive. */
+export function buildForm(fields: Array<[string, string]>, fileField: string, files: InputFile[]): StreamingForm {
+	const form = new StreamingForm();
+	for (const [name, value] of fields) form.append(name, value);
+	for (const file of files) {
+		form.append(fileField, { name: file.fileName, type: file.mimeType, size: file.size, stream: () => file.open() });
+	}
+	return form;
+}

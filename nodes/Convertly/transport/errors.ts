@@ -1,0 +1,134 @@
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { Attempt } from './retry';
+
+/** What the failed request was about, so that the message can name it. */
+export interface ErrorContext {
+	baseUrl: string;
+	itemIndex: number;
+	/** The job the request was about: a 404 then says this job was not found. */
+	jobId?: string;
+	/** A file the request carried or fetched, e.g. for 413/415 on creation or a failed download. */
+	subject?: string;
+	attempts: number;
+	retryDelay?: number;
+}
+
+/** Convertly's error body: `{ error, upgradeUrl? }` (official schema). */
+export function convertlyErrorText(body: unknown): string | undefined {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+	const text = (body as IDataObject).error;
+	return typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
+}
+
+export function asJsonObject(body: unknown): JsonObject {
+	if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as JsonObject;
+	return { response: truncate(String(body ?? '')) };
+}
+
+function truncate(text: string, max = 200): string {
+	return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function contentTypeOf(headers: IDataObject): string {
+	const value = headers['content-type'];
+	return typeof value === 'string' && value !== '' ? value.split(';')[0].trim() : 'no content type';
+}
+
+/**
+ * An answer that is not Convertly's JSON (an HTML page, plain text, a JSON body without
+ * Convertly's fields): the Base URL points somewhere else, whatever the status says.
+ */
+export function notConvertlyError(
+	node: INode,
+	result: Attempt & { kind: 'response' },
+	context: Pick<ErrorContext, 'baseUrl' | 'itemIndex'>,
+): NodeApiError {
+	return new NodeApiError(node, asJsonObject(result.body), {
+		message: `The Base URL does not look like the Convertly API (HTTP ${result.statusCode}, ${contentTypeOf(result.headers)})`,
+		description: `${context.baseUrl} answered with something that is not a Convertly API response. Set the Base URL in the Convertly API credential to https://convertly.sh (or to your proxy or the simulator), not to a web page, a proxy login page or another service.`,
+		httpCode: String(result.statusCode),
+		itemIndex: context.itemIndex,
+	});
+}
+
+/** Maps a final failed attempt to an error a no-code user can act on. */
+export function toApiError(node: INode, result: Attempt, context: ErrorContext): NodeApiError {
+	const { itemIndex } = context;
+	const retried = context.attempts > 1 ? ` The node tried ${context.attempts} times.` : '';
+	if (result.kind === 'network') {
+		// n8n swaps a message that names a system error code for a generic one, so the code
+		// goes in the description.
+		return new NodeApiError(
+			node,
+			{ connection: result.code },
+			{
+				message: `Could not reach Convertly at ${context.baseUrl}`,
+				description: `The connection failed (${result.code}).${retried} Check the Base URL in the Convertly API credential and your network, then try again.`,
+				itemIndex,
+			},
+		);
+	}
+	const { statusCode } = result;
+	const apiText = convertlyErrorText(result.body);
+	// Every Convertly error carries `error`; a 4xx without it came from something else.
+	if (apiText === undefined && statusCode !== 429 && statusCode < 500) {
+		return notConvertlyError(node, result, context);
+	}
+	const body = asJsonObject(result.body);
+	const said = apiText ? `: ${apiText}` : '';
+	const upgrade = typeof body.upgradeUrl === 'string' ? ` Upgrade or change your plan at ${body.upgradeUrl}` : '';
+	const file = context.subject ? ` (${context.subject})` : '';
+	let message: string;
+	let description: string;
+	switch (true) {
+		case statusCode === 400:
+			message = `Convertly rejected the request${said}`;
+			description = 'A setting of the node is not valid for Convertly: the message above names it. Change that setting and run the node again.';
+			break;
+		case statusCode === 401:
+			message = `Convertly rejected the API key${said}`;
+			description =
+				'Check the API key in the Convertly API credential (copied in full, not revoked) and that "Send Key As" matches what your Base URL expects.';
+			break;
+		case statusCode === 402:
+			message = `Convertly quota exceeded${said}`;
+			description = `The account's monthly quota is used up and overage is not enabled. Enable overage in Convertly under Settings → Usage, or wait for the next billing month.${upgrade}`;
+			break;
+		case statusCode === 403:
+			message = `Convertly refused access${said}`;
+			description = `The key is valid but its plan or permissions do not allow this (for example a locked format, too many files in one job, or a WordPress site token instead of a standard API key).${upgrade}`;
+			break;
+		case statusCode === 404 && context.jobId !== undefined:
+			message = `Job "${context.jobId}" was not found${said}`;
+			description =
+				'No job with this ID exists in the Convertly account that owns the API key. Check the Job ID (or the expression that produces it) and that the key belongs to the same account.';
+			break;
+		case statusCode === 413:
+			message = `The file is too large for your Convertly plan${file}${said}`;
+			description = `Convertly limits the size of each file by plan.${upgrade || ' Use a smaller file or upgrade your plan.'}`;
+			break;
+		case statusCode === 415:
+			message = `Convertly cannot process this type of file${file}${said}`;
+			description = 'Check that the input file is what its name and MIME type say, and that Convertly supports converting it to the chosen format.';
+			break;
+		case statusCode === 429: {
+			const asked =
+				context.retryDelay !== undefined && context.retryDelay > 0
+					? ` Convertly asked to wait ${Math.ceil(context.retryDelay / 1000)} s, which is past this node's time limit.`
+					: '';
+			message = `Convertly rate limit reached${said || ': too many requests'}`;
+			description = `Too many requests in the current minute.${asked}${retried} Lower "Max Concurrency", raise the poll interval, or run the workflow later.${upgrade}`;
+			break;
+		}
+		case statusCode >= 500:
+			message = `Convertly is unavailable (HTTP ${statusCode})${said}`;
+			description = `Convertly could not answer right now.${retried} Try again in a few minutes.`;
+			break;
+		default:
+			message = `Convertly rejected the request (HTTP ${statusCode})${said}`;
+			description = 'Check the node parameters, such as the Job ID.';
+	}
+	return new NodeApiError(node, body, { message, description, httpCode: String(statusCode), itemIndex });
+}

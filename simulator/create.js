@@ -1,0 +1,349 @@
+'use strict';
+// POST /api/jobs: a multipart upload parsed as a stream (busboy); each file goes straight to the
+// simulator's temp folder. Validates the documented fields, enforces the configurable plan limits
+// as soon as they are known (stops writing, drains the rest, then answers), honours
+// Idempotency-Key per API key, and creates a convert/compress job whose results derive from the
+// uploaded bytes.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { Transform, pipeline } = require('node:stream');
+const { randomUUID } = require('node:crypto');
+const busboy = require('busboy');
+const { FORMATS, extensionOf } = require('./results');
+
+const RESIZES = ['original', 'website', 'email', 'instagram', 'linkedin', 'ecommerce', 'square', 'width', 'height'];
+const CREATE_JOB_TYPES = ['convert', 'compress'];
+const BOOLEAN_FIELDS = ['autoOrient', 'mono', 'createArchive'];
+const ARRAY_FIELDS = ['formats', 'compressions', 'resizes', 'autoOrients', 'monos'];
+const DEFAULT_UPGRADE_URL = 'https://convertly.sh/pricing';
+
+/** A plan with every limit off. */
+function normalisePlan(plan) {
+	return {
+		maxFilesPerBatch: plan?.maxFilesPerBatch ?? null,
+		maxFileSizeBytes: plan?.maxFileSizeBytes ?? null,
+		lockedFormats: plan?.lockedFormats ?? [],
+		unsupportedMimeTypes: plan?.unsupportedMimeTypes ?? [],
+		upgradeUrl: plan?.upgradeUrl ?? DEFAULT_UPGRADE_URL,
+	};
+}
+
+function isFileField(name) {
+	return name === 'files' || /^files\[\d*\]$/.test(name);
+}
+
+function drain(req) {
+	return new Promise((resolve) => {
+		if (req.complete || req.destroyed) return resolve();
+		req.on('end', resolve);
+		req.on('close', resolve);
+		req.on('error', resolve);
+		req.resume();
+	});
+}
+
+function lockedFormatError(format, plan) {
+	return {
+		status: 403,
+		body: { error: `The ${format} format is not available on your plan.`, upgradeUrl: plan.upgradeUrl },
+	};
+}
+
+function parseJsonArray(name, raw) {
+	let value;
+	try {
+		value = JSON.parse(raw);
+	} catch {
+		return { error: `${name} must be a JSON array (got ${JSON.stringify(raw)}).` };
+	}
+	if (!Array.isArray(value)) return { error: `${name} must be a JSON array (got ${JSON.stringify(raw)}).` };
+	return { value };
+}
+
+const isCompression = (value) => Number.isInteger(value) && value >= 1 && value <= 100;
+
+/** Validates the form fields. Returns { error } (a 400 text naming the field) or the settings. */
+function validateFields(fields, fileCount) {
+	const bad = (error) => ({ error });
+	if (fileCount === 0) return bad('files is required: send at least one file in the files field.');
+	const jobType = fields.jobType ?? 'convert';
+	if (!CREATE_JOB_TYPES.includes(jobType)) return bad(`jobType must be convert or compress (got ${JSON.stringify(jobType)}).`);
+	if (fields.format === undefined || fields.format === '') return bad('format is required.');
+	if (!FORMATS.includes(fields.format)) {
+		return bad(`format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(fields.format)}).`);
+	}
+	if (fields.resize === undefined || fields.resize === '') return bad('resize is required.');
+	if (!RESIZES.includes(fields.resize)) {
+		return bad(`resize must be one of ${RESIZES.join(', ')} (got ${JSON.stringify(fields.resize)}).`);
+	}
+	for (const [name, dimension] of [
+		['resizeWidths', 'width'],
+		['resizeHeights', 'height'],
+	]) {
+		const raw = fields[name];
+		if (raw === undefined) {
+			if (fields.resize === dimension) {
+				return bad(`${name} is required when resize is ${dimension}: a JSON array of positive integers, one per file.`);
+			}
+			continue;
+		}
+		const parsed = parseJsonArray(name, raw);
+		const valid =
+			parsed.value &&
+			parsed.value.length === fileCount &&
+			parsed.value.every((entry) => Number.isInteger(entry) && entry > 0);
+		if (!valid) {
+			return bad(`${name} must be a JSON array of positive integers, one per file (${fileCount} file${fileCount === 1 ? '' : 's'}); got ${raw}.`);
+		}
+	}
+	let compression = 82;
+	if (fields.compression !== undefined) {
+		compression = /^\d+$/.test(fields.compression) ? Number(fields.compression) : NaN;
+		if (!isCompression(compression)) {
+			return bad(`compression must be an integer from 1 to 100 (got ${JSON.stringify(fields.compression)}).`);
+		}
+	}
+	for (const name of BOOLEAN_FIELDS) {
+		if (fields[name] !== undefined && fields[name] !== 'true' && fields[name] !== 'false') {
+			return bad(`${name} must be 'true' or 'false' (got ${JSON.stringify(fields[name])}).`);
+		}
+	}
+	if (fields.saveToStorage !== 'true') return bad('saveToStorage must be true for API-key jobs.');
+	const arrays = {};
+	for (const name of ARRAY_FIELDS) {
+		if (fields[name] === undefined) continue;
+		const parsed = parseJsonArray(name, fields[name]);
+		if (parsed.error) return bad(parsed.error);
+		const entryValid = {
+			formats: (entry) => FORMATS.includes(entry),
+			compressions: isCompression,
+			resizes: (entry) => RESIZES.includes(entry),
+			autoOrients: (entry) => typeof entry === 'boolean' || entry === 'true' || entry === 'false',
+			monos: (entry) => typeof entry === 'boolean' || entry === 'true' || entry === 'false',
+		}[name];
+		const wrong = parsed.value.find((entry) => entry !== null && !entryValid(entry));
+		if (wrong !== undefined) return bad(`${name} has an invalid entry ${JSON.stringify(wrong)}.`);
+		arrays[name] = parsed.value;
+	}
+	return {
+		settings: {
+			jobType,
+			format: fields.format,
+			formats: arrays.formats ?? [],
+			compression,
+			compressions: arrays.compressions ?? [],
+			createArchive: fields.createArchive === 'true',
+		},
+	};
+}
+
+/**
+ * Handles one POST /api/jobs whose API key has been checked.
+ * ctx: { apiKey, record, fault, settings, tmpDir, idempotency, inFlightKeys, jobs, createJob(spec),
+ *        currentStatus(job), answer(status, body), dropped(), createRequests, dataUrlMaxBytes, derivedSize }
+ */
+async function handleCreate(req, res, ctx) {
+	const idempotencyKey = req.headers['idempotency-key'];
+	const createRecord = {
+		at: Date.now(),
+		headers: { ...req.headers },
+		idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+		fields: {},
+		fieldList: [],
+		files: [],
+		status: undefined,
+		jobId: undefined,
+		reused: false,
+	};
+	ctx.createRequests.push(createRecord);
+	const finish = (status, body) => {
+		createRecord.status = status;
+		ctx.answer(status, body);
+	};
+
+	const scope = createRecord.idempotencyKey ? `${ctx.apiKey}\u0000${createRecord.idempotencyKey}` : undefined;
+	let release = () => {};
+	if (scope) {
+		// A retry that arrives while the first request is still uploading waits for its outcome.
+		while (ctx.inFlightKeys.has(scope)) await ctx.inFlightKeys.get(scope);
+		const existing = ctx.jobs.get(ctx.idempotency.get(scope));
+		if (existing) {
+			await drain(req);
+			createRecord.reused = true;
+			createRecord.jobId = existing.jobId;
+			ctx.record.jobId = existing.jobId;
+			if (ctx.fault?.dropAfterUpload) {
+				createRecord.status = 'dropped';
+				return ctx.dropped();
+			}
+			return finish(200, { jobId: existing.jobId, status: ctx.currentStatus(existing) });
+		}
+		let resolve;
+		ctx.inFlightKeys.set(scope, new Promise((done) => (resolve = done)));
+		release = () => {
+			ctx.inFlightKeys.delete(scope);
+			resolve();
+		};
+	}
+	try {
+		return await parseAndCreate(req, res, ctx, createRecord, finish, scope);
+	} finally {
+		release();
+	}
+}
+
+async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
+	const plan = ctx.settings.plan;
+	let parser;
+	try {
+		parser = busboy({ headers: req.headers, limits: { fieldSize: 1024 * 1024 } });
+	} catch {
+		await drain(req);
+		return finish(400, { error: 'The request body must be multipart/form-data with the files in a files field.' });
+	}
+	const { fields, fieldList } = createRecord;
+	const parts = [];
+	const fileStreams = [];
+	const writes = [];
+	let decided; // the first limit error, answered once the upload is drained
+	const decide = (status, body) => {
+		if (!decided) decided = { status, body };
+	};
+	let fileCount = 0;
+
+	parser.on('field', (name, value) => {
+		fields[name] = value;
+		fieldList.push([name, value]);
+		if (name === 'format' && plan.lockedFormats.includes(value)) {
+			const error = lockedFormatError(value, plan);
+			decide(error.status, error.body);
+		}
+	});
+	parser.on('file', (name, stream, info) => {
+		fileStreams.push(stream);
+		const part = { field: name, filename: info.filename, mimeType: info.mimeType, size: 0, path: undefined };
+		parts.push(part);
+		createRecord.files.push(part);
+		if (isFileField(name)) {
+			fileCount++;
+			if (plan.maxFilesPerBatch !== null && fileCount > plan.maxFilesPerBatch) {
+				decide(403, { error: `Your plan allows ${plan.maxFilesPerBatch} files per batch.`, upgradeUrl: plan.upgradeUrl });
+			}
+			if (plan.unsupportedMimeTypes.includes(info.mimeType)) {
+				decide(415, { error: `The file "${info.filename}" has an unsupported type (${info.mimeType}).` });
+			}
+		}
+		if (!isFileField(name) || decided) {
+			stream.on('data', (chunk) => (part.size += chunk.length));
+			stream.resume();
+			return;
+		}
+		part.path = path.join(ctx.tmpDir, `upload-${randomUUID()}`);
+		let discarding = false;
+		const counter = new Transform({
+			transform(chunk, _encoding, callback) {
+				part.size += chunk.length;
+				if (!discarding && plan.maxFileSizeBytes !== null && part.size > plan.maxFileSizeBytes) {
+					decide(413, {
+						error: `The file "${info.filename}" is larger than your plan's file size limit of ${plan.maxFileSizeBytes} bytes.`,
+					});
+				}
+				// Once any limit is decided, nothing more is written: the rest is read and discarded.
+				if (decided) discarding = true;
+				callback(null, discarding ? undefined : chunk);
+			},
+		});
+		writes.push(new Promise((resolve) => pipeline(stream, counter, fs.createWriteStream(part.path), (error) => resolve(error))));
+	});
+
+	let parseError;
+	await new Promise((resolve) => {
+		parser.on('close', resolve);
+		parser.on('error', (error) => {
+			parseError = error;
+			for (const stream of fileStreams) stream.destroy(error);
+			resolve();
+		});
+		req.on('aborted', () => {
+			parseError = parseError ?? new Error('aborted');
+			parser.destroy(parseError);
+			for (const stream of fileStreams) stream.destroy(parseError);
+			resolve();
+		});
+		req.pipe(parser);
+	});
+	const writeErrors = (await Promise.all(writes)).filter(Boolean);
+
+	const cleanUp = () => {
+		for (const part of parts) if (part.path) fs.rmSync(part.path, { force: true });
+	};
+	if (parseError || writeErrors.length > 0) {
+		cleanUp();
+		if (req.aborted || res.destroyed || !req.complete) {
+			createRecord.status = 'aborted';
+			ctx.record.status = 'aborted';
+			return;
+		}
+		return finish(400, { error: `The multipart body could not be read: ${(parseError ?? writeErrors[0]).message}` });
+	}
+	if (decided) {
+		cleanUp();
+		return finish(decided.status, decided.body);
+	}
+	const validated = validateFields(fields, fileCount);
+	if (validated.error) {
+		cleanUp();
+		return finish(400, { error: validated.error });
+	}
+	const { settings } = validated;
+	const locked = [settings.format, ...settings.formats].find((format) => format && plan.lockedFormats.includes(format));
+	if (locked) {
+		cleanUp();
+		const error = lockedFormatError(locked, plan);
+		return finish(error.status, error.body);
+	}
+
+	const inputs = parts
+		.filter((part) => isFileField(part.field))
+		.map((part, index) => ({
+			filename: part.filename,
+			mimeType: part.mimeType,
+			extension: extensionOf(part.filename),
+			size: part.size,
+			path: part.path,
+			format: settings.formats[index] ?? settings.format,
+			compression: settings.compressions[index] ?? settings.compression,
+			fails: /fail/i.test(part.filename ?? ''),
+		}));
+	const timing = ctx.settings.createdJobTiming;
+	let job;
+	try {
+		job = ctx.createJob({
+			jobType: settings.jobType,
+			inputs,
+			compression: settings.compression,
+			createArchive: settings.createArchive,
+			pendingMs: timing.pendingMs,
+			processingMs: timing.processingMsPerFile * inputs.length,
+			errorMessage: 'None of the files could be decoded.',
+			callbackUrl: fields.callbackUrl,
+			callbackSecret: fields.callbackSecret,
+			fields: { ...fields },
+			idempotencyKey: createRecord.idempotencyKey,
+		});
+	} catch (error) {
+		cleanUp();
+		return finish(error.status ?? 400, { error: error.message });
+	}
+	if (scope) ctx.idempotency.set(scope, job.jobId);
+	createRecord.jobId = job.jobId;
+	ctx.record.jobId = job.jobId;
+	if (ctx.fault?.dropAfterUpload) {
+		createRecord.status = 'dropped';
+		return ctx.dropped();
+	}
+	return finish(200, { jobId: job.jobId, status: 'pending' });
+}
+
+module.exports = { handleCreate, normalisePlan, validateFields, drain, RESIZES, CREATE_JOB_TYPES, DEFAULT_UPGRADE_URL };
