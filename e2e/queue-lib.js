@@ -353,9 +353,10 @@ function workerEventLog(worker) {
 /** A tiny cookie-keeping client for n8n's internal REST API. */
 function restClient(baseUrl) {
 	let cookie = '';
-	const call = async (method, route, body) => {
+	const call = async (method, route, body, { signal } = {}) => {
 		const response = await fetch(`${baseUrl}${route}`, {
 			method,
+			signal,
 			headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});

@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
-const { startSimulator } = require('../simulator');
+const { deriveResult, startSimulator } = require('../simulator');
 const { ARTIFACTS } = require('./lib');
 const {
 	FINAL,
@@ -52,6 +52,23 @@ const chain = (...nodes) => {
 	return { nodes, connections };
 };
 
+/** POSTs a file as the raw request body: n8n's Webhook node (v2) stores it as binary field `data`. */
+async function postFile(baseUrl, webhookPath, bytes, fileName, headers = {}) {
+	for (let attempt = 0; ; attempt++) {
+		const response = await fetch(`${baseUrl}/webhook/${webhookPath}`, {
+			method: 'POST',
+			headers: { 'content-type': 'image/png', 'content-disposition': `attachment; filename="${fileName}"`, ...headers },
+			body: bytes,
+		});
+		const text = await response.text();
+		// 404 while n8n registers the webhook a moment after activation.
+		if (response.status !== 404 || attempt >= 40) return { status: response.status, text };
+		await sleep(250);
+	}
+}
+
+const inputFile = (name) => Buffer.from(`${name}:`.repeat(400));
+
 describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 	let simulator;
 	let stack;
@@ -67,6 +84,7 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 	before(async () => {
 		// 20 ms per answer: a realistic network round trip; every execution also polls each second.
 		simulator = await startSimulator({ latencyMs: 20 });
+		fs.rmSync(path.join(ARTIFACTS, 'queue'), { recursive: true, force: true });
 		sharedBinaryPath = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-queue-binary-'));
 		const startedAt = Date.now();
 		stack = await startQueueStack({
@@ -108,6 +126,24 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 			node('To File', 'n8n-nodes-base.convertToFile', 1.1, { operation: 'toText', sourceProperty: 'text', options: { fileName: 'big.txt' } }),
 		);
 		workflows.big = await createActiveWorkflow(rest, { name: 'Queue: big file', ...big });
+
+		// File in, file out: the uploaded file (stored by main) → Job → Create, wait, download.
+		const create = (parameters) =>
+			convertly({
+				operation: 'create',
+				jobType: 'convert',
+				binaryPropertyName: 'data',
+				format: 'webp',
+				waitForCompletion: true,
+				waitOptions: { pollInterval: 1, timeout: 120 },
+				...parameters,
+			});
+		const files = chain(webhookNode('convertly-queue-files'), create({ downloadResults: true, options: { output: 'results' } }));
+		workflows.files = await createActiveWorkflow(rest, { name: 'Queue: file in, file out', ...files });
+		const createWait = chain(webhookNode('convertly-queue-create'), create({}));
+		workflows.createWait = await createActiveWorkflow(rest, { name: 'Queue: create and wait', ...createWait });
+		const keyed = chain(webhookNode('convertly-queue-keyed'), create({ options: { idempotencyKey: '={{ $json.headers["x-request-id"] }}' } }));
+		workflows.keyed = await createActiveWorkflow(rest, { name: 'Queue: create with the sender’s request ID as key', ...keyed });
 	});
 
 	after(async () => {
@@ -166,6 +202,42 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		assert.equal(seen.size, count);
 	});
 
+	it('file in, file out: 8 uploads → Job → Create → wait → download run on both workers, one job each, result bytes as Convertly made them', async () => {
+		simulator.configure({ createdJobTiming: { pendingMs: 300, processingMsPerFile: 1500 } });
+		simulator.resetStats();
+		const count = 8;
+		const names = Array.from({ length: count }, (_, i) => `photo-${i + 1}.png`);
+		const answers = await Promise.all(names.map((name) => postFile(stack.baseUrl, 'convertly-queue-files', inputFile(name), name)));
+		for (const answer of answers) assert.equal(answer.status, 200, answer.text);
+		const rows = await waitForExecutions(stack, workflows.files, (all) => all.length === count && all.every((row) => FINAL.has(row.status)), {
+			what: 'file executions',
+		});
+		assert.deepEqual(
+			rows.map((row) => row.status),
+			rows.map(() => 'success'),
+		);
+		const ids = rows.map((row) => row.id);
+		const perWorker = stack.workers.map((worker) => workerEventLog(worker).dequeued.filter((id) => ids.includes(id)));
+		process.stdout.write(`# file in/out per worker: ${perWorker.map((list) => list.length).join(' + ')}\n`);
+		for (const [index, list] of perWorker.entries()) assert.ok(list.length > 0, `worker-${index + 1} ran no file execution`);
+
+		const creations = simulator.createRequests();
+		assert.equal(creations.length, count, 'one create request per file');
+		assert.equal(new Set(creations.map((request) => request.jobId)).size, count, 'one job per file');
+		for (const row of rows) {
+			const execution = await executionData(rest, row.id);
+			const [upload] = nodeRun(execution, 'Webhook').data.main[0];
+			const [result] = nodeRun(execution, 'Convertly').data.main[0];
+			const name = upload.binary.data.fileName;
+			assert.equal(result.json.filename, name.replace(/\.png$/, '.webp'));
+			assert.equal(result.binary.data.mimeType, 'image/webp');
+			assert.match(result.binary.data.id, /^database:/);
+			const download = await rest.call('GET', `/rest/binary-data?id=${encodeURIComponent(result.binary.data.id)}&action=download`);
+			assert.equal(download.status, 200);
+			assert.ok(download.buffer.equals(deriveResult(inputFile(name), { jobType: 'convert', format: 'webp', compression: 82 })), `bytes of ${name}`);
+		}
+	});
+
 	it('database mode (queue default): a file written on a worker is read by the next node and by main', async () => {
 		simulator.addJob({ jobId: 'queue-binary-1', totalFiles: 2, processingMs: 0 });
 		const answer = await postWebhook(stack.baseUrl, 'convertly-queue-binary', { jobId: 'queue-binary-1' });
@@ -200,24 +272,26 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		assert.match(failed.data.resultData.error.message, /exceeds the max size limit of 1 MB set for `database` mode.*N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE/s);
 	});
 
-	it('SIGKILL of a worker mid-wait: the other worker’s executions succeed, the killed ones end failed/crashed, none hangs or reruns', async () => {
+	it('SIGKILL of a worker mid-wait: the other worker’s executions succeed, the killed ones end failed, no job is created twice, not even by retrying them', async () => {
 		const count = 8;
-		const jobIds = Array.from({ length: count }, (_, i) => `queue-kill-${i + 1}`);
-		for (const jobId of jobIds) simulator.addJob({ jobId, processingMs: 25_000, startsOnFirstRead: true });
+		simulator.configure({ createdJobTiming: { pendingMs: 500, processingMsPerFile: 25_000 } });
 		simulator.resetStats();
-		const before = new Set(executionRows(stack, workflows.wait).map((row) => row.id));
-		for (const jobId of jobIds) assert.equal((await postWebhook(stack.baseUrl, 'convertly-queue-wait', { jobId })).status, 200);
+		const before = new Set(executionRows(stack, workflows.createWait).map((row) => row.id));
+		const names = Array.from({ length: count }, (_, i) => `kill-${i + 1}.png`);
+		for (const name of names) assert.equal((await postFile(stack.baseUrl, 'convertly-queue-create', inputFile(name), name)).status, 200);
 
-		// Wait until all 8 are running (4 per worker) and every job has been polled.
+		// Wait until all 8 run (4 per worker), each has created its job and is polling it.
 		const fresh = (rows) => rows.filter((row) => !before.has(row.id));
 		const running = fresh(
-			await waitForExecutions(stack, workflows.wait, (rows) => fresh(rows).length === count && fresh(rows).every((row) => row.status === 'running'), {
+			await waitForExecutions(stack, workflows.createWait, (rows) => fresh(rows).length === count && fresh(rows).every((row) => row.status === 'running'), {
 				what: 'executions running',
 			}),
 		);
 		const ids = running.map((row) => row.id);
-		for (let i = 0; i < 100 && new Set(simulator.requests().map((request) => request.jobId)).size < count; i++) await sleep(100);
-		assert.equal(new Set(simulator.requests().map((request) => request.jobId)).size, count, 'every job is being waited on');
+		const polled = () => new Set(simulator.requests().filter((request) => request.method === 'GET' && request.jobId).map((request) => request.jobId)).size;
+		for (let i = 0; i < 150 && polled() < count; i++) await sleep(100);
+		assert.equal(simulator.createRequests().length, count, 'one creation per execution so far');
+		assert.equal(polled(), count, 'every job is being waited on');
 
 		const onWorker = stack.workers.map((worker) => workerEventLog(worker).dequeued.filter((id) => ids.includes(id)));
 		assert.ok(onWorker[0].length > 0 && onWorker[1].length > 0, `both workers run some: ${onWorker.map((list) => list.length)}`);
@@ -227,7 +301,7 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		while (!killed.exited) await sleep(50);
 
 		const rows = fresh(
-			await waitForExecutions(stack, workflows.wait, (all) => fresh(all).every((row) => FINAL.has(row.status)), {
+			await waitForExecutions(stack, workflows.createWait, (all) => fresh(all).every((row) => FINAL.has(row.status)), {
 				timeoutMs: 90_000,
 				what: 'executions after the kill',
 			}),
@@ -243,12 +317,74 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		// Not picked up again by the surviving worker (n8n 2.x does not rerun stalled jobs).
 		const survivorLog = workerEventLog(stack.workers[0]).dequeued;
 		for (const id of onWorker[1]) assert.ok(!survivorLog.includes(id), `execution ${id} ran again`);
-		// No job creation at all (Job → Get only reads).
-		assert.equal(simulator.requests().filter((request) => request.method !== 'GET').length, 0);
+		assert.equal(simulator.createRequests().length, count, 'no creation during the crash');
 		const failed = await executionData(rest, onWorker[1][0]);
 		process.stdout.write(`# killed execution ${onWorker[1][0]}: ${failed.status}: ${failed.data.resultData.error?.message}\n`);
 
-		await startWorker(stack, 1, { concurrency: CONCURRENCY }); // back to two workers
+		// The user retries the failed executions (the editor's Retry, `POST /rest/executions/<id>/retry`).
+		await startWorker(stack, 1, { concurrency: CONCURRENCY });
+		simulator.configure({ createdJobTiming: { pendingMs: 200, processingMsPerFile: 300 } });
+		const abort = new AbortController(); // n8n answers only when the retried execution has ended
+		const answers = onWorker[1].map((id) =>
+			rest.call('POST', `/rest/executions/${id}/retry`, { loadWorkflow: false }, { signal: abort.signal }).then(
+				(response) => response.status,
+				(error) => (abort.signal.aborted ? 'no answer' : String(error)),
+			),
+		);
+		const retries = (
+			await waitForExecutions(
+				stack,
+				workflows.createWait,
+				(all) => all.filter((row) => onWorker[1].includes(row.retryOf ?? '')).length === onWorker[1].length && all.every((row) => FINAL.has(row.status)),
+				{ what: 'retried executions' },
+			)
+		).filter((row) => onWorker[1].includes(row.retryOf ?? ''));
+		const answered = Promise.all(answers);
+		await Promise.race([answered, sleep(10_000)]);
+		abort.abort();
+		// n8n replaced the killed executions' data with the failure (no node left to resume), so a
+		// retry runs no node at all and fails with the same message: nothing reaches Convertly.
+		for (const row of retries) {
+			const retried = await executionData(rest, row.id);
+			assert.equal(row.status, 'error');
+			assert.deepEqual(Object.keys(retried.data.resultData.runData), [], `retry ${row.id} ran no node`);
+			assert.match(retried.data.resultData.error.message, /failed to be processed too many times/);
+		}
+		assert.equal(simulator.createRequests().length, count, 'retries created nothing');
+		process.stdout.write(`# retries ${retries.map((row) => `${row.id}:${row.status}`).join(' ')}; answers ${(await answered).join(', ')}\n`);
+
+		// What recovers those items is sending them again. The default key is derived from n8n's
+		// stored copy of the file, which is new for every upload, so each re-sent file is a new job;
+		// a key the sender provides (here its request ID header) gets the first job back.
+		const survivors = await Promise.all(onWorker[0].map(async (id) => nodeRun(await executionData(rest, id), 'Webhook').data.main[0][0].binary.data.fileName));
+		const lost = names.filter((name) => !survivors.includes(name));
+		assert.equal(lost.length, onWorker[1].length);
+		const resentBefore = new Set(executionRows(stack, workflows.createWait).map((row) => row.id));
+		for (const name of lost) assert.equal((await postFile(stack.baseUrl, 'convertly-queue-create', inputFile(name), name)).status, 200);
+		const resent = (
+			await waitForExecutions(stack, workflows.createWait, (all) => all.filter((row) => !resentBefore.has(row.id) && FINAL.has(row.status)).length === lost.length, {
+				what: 're-sent executions',
+			})
+		).filter((row) => !resentBefore.has(row.id));
+		for (const row of resent) assert.equal(row.status, 'success');
+		const resentCreations = simulator.createRequests().slice(count);
+		assert.equal(resentCreations.length, lost.length);
+		assert.equal(resentCreations.filter((request) => request.reused).length, 0, 'default key: a re-sent upload is a new job');
+
+		simulator.resetStats();
+		const keyedAnswers = [];
+		for (let attempt = 0; attempt < 2; attempt++) {
+			keyedAnswers.push(await postFile(stack.baseUrl, 'convertly-queue-keyed', inputFile('keyed.png'), 'keyed.png', { 'x-request-id': 'order-4711' }));
+			await waitForExecutions(stack, workflows.keyed, (all) => all.length === attempt + 1 && all.every((row) => FINAL.has(row.status)));
+		}
+		for (const answer of keyedAnswers) assert.equal(answer.status, 200);
+		const keyedRows = executionRows(stack, workflows.keyed);
+		assert.deepEqual(keyedRows.map((row) => row.status), ['success', 'success']);
+		const keyedCreations = simulator.createRequests();
+		assert.deepEqual(keyedCreations.map((request) => request.idempotencyKey), ['order-4711', 'order-4711']);
+		assert.deepEqual(keyedCreations.map((request) => request.reused), [false, true]);
+		assert.equal(keyedCreations[0].jobId, keyedCreations[1].jobId, 'the same job both times');
+		process.stdout.write(`# re-sent ${lost.length} files: ${resentCreations.length} new jobs with the default key; with the sender's key: ${keyedCreations.filter((r) => r.reused).length} of 1 re-send reused\n`);
 	});
 
 	it('Stop from the UI ends a wait on a worker within seconds (the cancel signal crosses processes)', async () => {
