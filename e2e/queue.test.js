@@ -142,6 +142,8 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		workflows.files = await createActiveWorkflow(rest, { name: 'Queue: file in, file out', ...files });
 		const createWait = chain(webhookNode('convertly-queue-create'), create({}));
 		workflows.createWait = await createActiveWorkflow(rest, { name: 'Queue: create and wait', ...createWait });
+		const short = chain(webhookNode('convertly-queue-short'), create({ waitOptions: { pollInterval: 1, timeout: 1 } }));
+		workflows.short = await createActiveWorkflow(rest, { name: 'Queue: create, wait at most 1 s', ...short });
 		const keyed = chain(webhookNode('convertly-queue-keyed'), create({ options: { idempotencyKey: '={{ $json.headers["x-request-id"] }}' } }));
 		workflows.keyed = await createActiveWorkflow(rest, { name: 'Queue: create with the sender’s request ID as key', ...keyed });
 	});
@@ -385,6 +387,30 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		assert.deepEqual(keyedCreations.map((request) => request.reused), [false, true]);
 		assert.equal(keyedCreations[0].jobId, keyedCreations[1].jobId, 'the same job both times');
 		process.stdout.write(`# re-sent ${lost.length} files: ${resentCreations.length} new jobs with the default key; with the sender's key: ${keyedCreations.filter((r) => r.reused).length} of 1 re-send reused\n`);
+	});
+
+	it('Retry of an execution whose Create failed after creating its job (wait timed out): the default key gets the job back', async () => {
+		simulator.configure({ createdJobTiming: { pendingMs: 200, processingMsPerFile: 2500 } });
+		simulator.resetStats();
+		assert.equal((await postFile(stack.baseUrl, 'convertly-queue-short', inputFile('slow.png'), 'slow.png')).status, 200);
+		const [failed] = await waitForExecutions(stack, workflows.short, (all) => all.length === 1 && FINAL.has(all[0].status));
+		assert.equal(failed.status, 'error');
+		const failedData = await executionData(rest, failed.id);
+		assert.match(nodeRun(failedData, 'Convertly').error.message, /did not finish within 1 s/);
+		const [created] = simulator.createRequests();
+		await sleep(3000); // the job finishes meanwhile
+		const retry = await rest.call('POST', `/rest/executions/${failed.id}/retry`, { loadWorkflow: false });
+		assert.equal(retry.status, 200, retry.text);
+		const rows = await waitForExecutions(stack, workflows.short, (all) => all.length === 2 && all.every((row) => FINAL.has(row.status)));
+		assert.equal(rows[1].retryOf, failed.id);
+		assert.equal(rows[1].status, 'success');
+		const [, again] = simulator.createRequests();
+		assert.equal(again.idempotencyKey, created.idempotencyKey, 'same derived key');
+		assert.equal(again.reused, true);
+		assert.equal(again.jobId, created.jobId);
+		const [item] = nodeRun(await executionData(rest, rows[1].id), 'Convertly').data.main[0];
+		assert.equal(item.json.jobId, created.jobId);
+		assert.equal(item.json.status, 'completed');
 	});
 
 	it('Stop from the UI ends a wait on a worker within seconds (the cancel signal crosses processes)', async () => {
