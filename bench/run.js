@@ -153,12 +153,16 @@ async function benchThroughput(latencyMs) {
 		const rawMs = Math.min(...rawRuns);
 		const nodePerSecond = count / (nodeMs / 1000);
 		const rawPerSecond = count / (rawMs / 1000);
+		const perSecond = (runs) => runs.map((ms) => Math.round(count / (ms / 1000)));
 		return {
 			items: count,
 			concurrency,
 			simulatorLatencyMs: latencyMs,
 			nodePerSecond,
 			rawUndiciPerSecond: rawPerSecond,
+			// Every measured run (after the warm-up), so the spread on a shared machine is visible.
+			nodeRunsPerSecond: perSecond(nodeRuns),
+			rawUndiciRunsPerSecond: perSecond(rawRuns),
 			ratio: nodePerSecond / rawPerSecond,
 			method: 'best of 3 runs after one warm-up run, for each client',
 			target: 'ratio >= 0.5',
@@ -227,6 +231,17 @@ const fmt = (value, digits = 2) => (typeof value === 'number' ? value.toFixed(di
 
 async function main() {
 	if (process.argv.includes('--rss-child')) return await rssChild();
+	// `node bench/run.js --only-c`: only (c), at 0 ms and 20 ms; prints JSON, writes no file.
+	if (process.argv.includes('--only-c')) {
+		const c = await benchThroughput(0);
+		const cWithLatency = await benchThroughput(20);
+		for (const [name, result] of [['0 ms', c], ['20 ms', cWithLatency]]) {
+			out(
+				`(c) ${name}: node ${fmt(result.nodePerSecond, 0)} / raw ${fmt(result.rawUndiciPerSecond, 0)} per s = ${fmt(result.ratio)}× (node runs ${result.nodeRunsPerSecond.join(', ')}; raw runs ${result.rawUndiciRunsPerSecond.join(', ')})`,
+			);
+		}
+		return;
+	}
 
 	const simulator = await startSimulator();
 	const results = { date: new Date().toISOString(), node: process.version, machine: `${require('node:os').cpus().length} cores` };
@@ -262,7 +277,12 @@ async function main() {
 	out(`\nWrote ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error.stack ?? error}\n`);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error) => {
+		process.stderr.write(`${error.stack ?? error}\n`);
+		process.exit(1);
+	});
+}
+
+// For profiling scripts: the same runs as the benchmark.
+module.exports = { benchThroughput, simulatorProcess, runNode, getParameters };

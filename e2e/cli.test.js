@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
-const { startSimulator } = require('../simulator');
+const { deriveResult, startSimulator } = require('../simulator');
 const { ROOT, makeUserFolder, n8nCli, nodeOutputs, parseRawOutput } = require('./lib');
 
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -19,13 +19,21 @@ describe('n8n CLI: import and execute the example workflows', () => {
 	let simulator;
 	let userFolder;
 	let scratch;
+	let files;
 	const waitJobId = 'e2e-wait-job';
+	const images = { 'red.png': Buffer.from('pretend PNG: red pixels'), 'blue.png': Buffer.from('pretend PNG: blue pixels, a few more') };
 
 	before(async () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
 		simulator.addJob({ jobId: waitJobId, totalFiles: 3, pendingMs: 1000, processingMs: 2500, startsOnFirstRead: true });
 		userFolder = makeUserFolder('cli');
 		scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-import-'));
+		// n8n 2.x lets file nodes use only the folders listed here.
+		files = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-files-'));
+		process.env.N8N_RESTRICT_FILE_ACCESS_TO = files;
+		fs.mkdirSync(path.join(files, 'in'));
+		fs.mkdirSync(path.join(files, 'out'));
+		for (const [name, bytes] of Object.entries(images)) fs.writeFileSync(path.join(files, 'in', name), bytes);
 
 		const [credential] = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'credentials.simulator.json'), 'utf8'));
 		const credentials = [
@@ -40,6 +48,7 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		for (const file of fs.readdirSync(EXAMPLES).filter((name) => !name.startsWith('credentials'))) {
 			let workflow = readExample(file);
 			if (file === 'wait-for-a-job.json') workflow = withJobId(workflow, waitJobId);
+			if (file === 'convert-files.json') workflow = withFolder(workflow, files);
 			fs.writeFileSync(path.join(workflows, file), JSON.stringify(workflow));
 		}
 		// The get-a-job example again, once with the x-api-key credential and once with a wrong key.
@@ -62,7 +71,8 @@ describe('n8n CLI: import and execute the example workflows', () => {
 
 	after(async () => {
 		await simulator?.close();
-		for (const folder of [userFolder, scratch]) if (folder) fs.rmSync(folder, { recursive: true, force: true });
+		delete process.env.N8N_RESTRICT_FILE_ACCESS_TO;
+		for (const folder of [userFolder, scratch, files]) if (folder) fs.rmSync(folder, { recursive: true, force: true });
 	});
 
 	async function execute(workflowId) {
@@ -133,7 +143,29 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		assert.equal(errors[0].json.details.httpCode, '404');
 		assert.equal(nodeOutputs(run, 'Handle failed items')[0].length, 1);
 	});
+
+	it('convert files: Read Files from Disk → Convertly Create (wait, download) → Write Files to Disk, bytes checked', async () => {
+		const result = await execute('cvlyExampleFiles');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const run = parseRawOutput(result.stdout);
+		assert.equal(run.status, 'success');
+		const [items] = nodeOutputs(run, 'Convertly');
+		assert.deepEqual(items.map((item) => item.json.filename).sort(), ['blue.webp', 'red.webp']);
+		// The output items carry n8n binary data stored by its filesystem mode, not the bytes.
+		assert.ok(items.every((item) => item.binary.data.id?.startsWith('filesystem')));
+		for (const [name, bytes] of Object.entries(images)) {
+			const written = fs.readFileSync(path.join(files, 'out', name.replace('.png', '.webp')));
+			assert.deepEqual(written, deriveResult(bytes, { jobType: 'convert', format: 'webp', compression: 82 }));
+		}
+		const creates = result.requests.filter((request) => request.method === 'POST');
+		assert.equal(creates.length, 2, 'one job per image');
+	});
 });
+
+/** Points the example's file nodes at a folder of the test's own instead of /home/node/.n8n-files/convertly. */
+function withFolder(workflow, folder) {
+	return JSON.parse(JSON.stringify(workflow).replaceAll('/home/node/.n8n-files/convertly', folder));
+}
 
 /** Points the example's "Set" node at another job. */
 function withJobId(workflow, jobId) {

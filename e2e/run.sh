@@ -35,7 +35,7 @@ trap cleanup EXIT INT TERM
 
 npm run build >/dev/null
 rm -rf e2e/artifacts && mkdir -p e2e/artifacts
-node --test --test-concurrency=1 e2e/cli.test.js e2e/server.test.js
+node --test --test-concurrency=1 e2e/cli.test.js e2e/server.test.js e2e/trigger.test.js
 
 # Queue tier: main + 2 workers with Debian's Redis and PostgreSQL (installed as root when missing).
 # Its temp folders (PostgreSQL's must be reachable by the postgres user) live in one folder that

@@ -65,6 +65,75 @@ describe('n8n server and editor', () => {
 		assert.match(rejected.message, /Convertly rejected the API key/);
 	});
 
+	it('the credential test refuses a Base URL that is not the Convertly API (here: n8n itself)', async () => {
+		const outcome = await rest.call('POST', '/rest/credentials/test', {
+			credentials: { id: credentialId, name: 'test', type: 'convertlyApi', data: { apiKey: simulator.apiKey, authHeader: 'bearer', baseUrl: server.baseUrl } },
+		});
+		const page = await fetch(`${server.baseUrl}/api/jobs?limit=1`);
+		assert.equal(page.status, 200, 'n8n answers this path with its editor page');
+		assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+		assert.equal(outcome.json.data.status, 'Error');
+		assert.match(outcome.json.data.message, /^The Base URL does not point to the Convertly API/);
+	});
+
+	it('n8n’s HTTP Request node with the Convertly credential ("predefined credential type") gets a job', async () => {
+		const created = await rest.call('POST', '/rest/workflows', {
+			name: 'Convertly via HTTP Request (e2e)',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: { Webhook: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
+			nodes: [
+				{
+					id: '20000000-0000-4000-8000-000000000001',
+					name: 'Webhook',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: '20000000-0000-4000-8000-0000000000aa',
+					parameters: { httpMethod: 'POST', path: 'convertly-http-request-e2e', responseMode: 'lastNode', options: {} },
+				},
+				{
+					id: '20000000-0000-4000-8000-000000000002',
+					name: 'HTTP Request',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					position: [220, 0],
+					parameters: {
+						url: `={{ "${simulator.url}/api/jobs/" + $json.body.jobId }}`,
+						authentication: 'predefinedCredentialType',
+						nodeCredentialType: 'convertlyApi',
+						options: {},
+					},
+					credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+				},
+			],
+		});
+		assert.equal(created.status, 200, created.text);
+		const { id, versionId } = created.json.data;
+		const activated = await rest.call('POST', `/rest/workflows/${id}/activate`, { versionId });
+		assert.equal(activated.status, 200, activated.text);
+
+		simulator.resetStats();
+		let response;
+		for (let attempt = 0; attempt < 40; attempt++) {
+			response = await fetch(`${server.baseUrl}/webhook/convertly-http-request-e2e`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ jobId: DONE_JOB }),
+			});
+			if (response.status !== 404) break;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		assert.equal(response.status, 200);
+		const job = await response.json();
+		assert.equal(job.jobId, DONE_JOB);
+		assert.equal(job.status, 'completed');
+		const requests = simulator.requests().filter((request) => request.path === `/api/jobs/${DONE_JOB}`);
+		assert.equal(requests.length, 1);
+		assert.equal(requests[0].headers.authorization, `Bearer ${simulator.apiKey}`);
+		assert.equal(requests[0].headers['x-api-key'], undefined);
+	});
+
 	it('a webhook-triggered workflow answers with the job', async () => {
 		const created = await rest.call('POST', '/rest/workflows', {
 			name: 'Convertly webhook (e2e)',
@@ -168,6 +237,41 @@ describe('n8n server and editor', () => {
 				[`/api/jobs/${DONE_JOB}`],
 			);
 			await page.screenshot({ path: path.join(ARTIFACTS, 'node-executed.png') });
+		});
+
+		it('shows downloaded result files as binary data in the output panel', async () => {
+			const job = simulator.addJob({ processingMs: 0, resultFiles: [{ filename: 'poster.webp', mimeType: 'image/webp', sizeBytes: 2048 }] });
+			const created = await rest.call('POST', '/rest/workflows', {
+				name: 'Convertly download (e2e)',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: { Start: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
+				nodes: [
+					{ id: '20000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: '20000000-0000-4000-8000-000000000002',
+						name: 'Convertly',
+						type: 'n8n-nodes-convertly.convertly',
+						typeVersion: 1,
+						position: [220, 0],
+						parameters: { resource: 'job', operation: 'get', jobId: job.jobId, downloadResults: true, options: { output: 'results' } },
+						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					},
+				],
+			});
+			assert.equal(created.status, 200, created.text);
+			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Convertly"]').waitFor();
+			await page.click('[data-test-id="execute-workflow-button"]');
+			await page.getByText('Workflow executed successfully').first().waitFor({ timeout: 30_000 });
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Convertly"]').dblclick();
+			const output = page.locator('[data-test-id="output-panel"]');
+			await output.getByText('Binary', { exact: true }).first().click();
+			await output.getByText('poster.webp').first().waitFor({ timeout: 15_000 });
+			const text = await output.innerText();
+			for (const expected of ['poster.webp', 'image/webp']) assert.ok(text.includes(expected), `output panel lacks "${expected}"`);
+			await page.screenshot({ path: path.join(ARTIFACTS, 'binary-output.png') });
+			await page.keyboard.press('Escape');
 		});
 
 		it('the credential dialog reports a good key as tested and explains a rejected one', async () => {

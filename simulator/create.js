@@ -195,6 +195,12 @@ async function handleCreate(req, res, ctx) {
 
 async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 	const plan = ctx.settings.plan;
+	// The client may have gone while a fault delayed the request or while a retry waited.
+	if (req.destroyed && !req.readableEnded) {
+		createRecord.status = 'aborted';
+		ctx.record.status = 'aborted';
+		return;
+	}
 	let parser;
 	try {
 		parser = busboy({ headers: req.headers, limits: { fieldSize: 1024 * 1024 } });
@@ -265,12 +271,15 @@ async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 			for (const stream of fileStreams) stream.destroy(error);
 			resolve();
 		});
-		req.on('aborted', () => {
+		const abandoned = () => {
+			if (req.readableEnded) return;
 			parseError = parseError ?? new Error('aborted');
 			parser.destroy(parseError);
 			for (const stream of fileStreams) stream.destroy(parseError);
 			resolve();
-		});
+		};
+		req.on('aborted', abandoned);
+		req.on('close', abandoned);
 		req.pipe(parser);
 	});
 	const writeErrors = (await Promise.all(writes)).filter(Boolean);
@@ -280,7 +289,7 @@ async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 	};
 	if (parseError || writeErrors.length > 0) {
 		cleanUp();
-		if (req.aborted || res.destroyed || !req.complete) {
+		if (req.aborted || res.destroyed || !req.readableEnded) {
 			createRecord.status = 'aborted';
 			ctx.record.status = 'aborted';
 			return;
@@ -325,7 +334,10 @@ async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 			compression: settings.compression,
 			createArchive: settings.createArchive,
 			pendingMs: timing.pendingMs,
-			processingMs: timing.processingMsPerFile * inputs.length,
+			// processingMsCycle: the n-th created job takes cycle[n % length] ms (jobs of varied length for benchmarks).
+			processingMs: timing.processingMsCycle?.length
+				? timing.processingMsCycle[ctx.nextCreatedIndex() % timing.processingMsCycle.length]
+				: timing.processingMsPerFile * inputs.length,
 			errorMessage: 'None of the files could be decoded.',
 			callbackUrl: fields.callbackUrl,
 			callbackSecret: fields.callbackSecret,

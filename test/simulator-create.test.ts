@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { deriveResult, derivedSize } from '../simulator';
 import type { SimulatorResultEntry } from '../simulator';
 import { useSimulator } from './helpers';
@@ -314,6 +316,42 @@ describe('Simulator: POST /api/jobs', () => {
 		});
 	});
 
+	it('a client that goes away mid-upload leaves no job and no file, and its idempotency key stays free', async () => {
+		const head = new TextEncoder().encode(
+			'--XYZ\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n',
+		);
+		const body = new ReadableStream<Uint8Array>({
+			start(controller) {
+				controller.enqueue(head);
+				controller.enqueue(bytesOf(300_000));
+			},
+		});
+		const abort = new AbortController();
+		const init = {
+			method: 'POST',
+			body,
+			duplex: 'half',
+			signal: abort.signal,
+			headers: {
+				'x-api-key': simulator().apiKey,
+				'content-type': 'multipart/form-data; boundary=XYZ',
+				'idempotency-key': 'gone',
+			},
+		};
+		const pending = fetch(`${simulator().url}/api/jobs`, init as RequestInit).catch((error: Error) => error);
+		for (let i = 0; i < 100 && simulator().storedUploads().length === 0; i++) await sleep(20);
+		expect(simulator().storedUploads()).toHaveLength(1);
+		abort.abort();
+		expect(await pending).toMatchObject({ name: 'AbortError' });
+		for (let i = 0; i < 100 && simulator().createRequests()[0].status === undefined; i++) await sleep(20);
+		expect(simulator().createRequests()[0].status).toBe('aborted');
+		expect(simulator().storedUploads()).toEqual([]);
+		expect(simulator().jobsCreated()).toBe(0);
+		const retried = await create(BASE_FIELDS, one, { 'x-api-key': simulator().apiKey, 'idempotency-key': 'gone' });
+		expect(retried.status).toBe(200);
+		expect(simulator().jobsCreated()).toBe(1);
+	});
+
 	describe('faults', () => {
 		it('dropAfterUpload creates the job, drops the answer, and a retry with the same key gets that job', async () => {
 			simulator().addFault({ path: '/api/jobs', method: 'POST', dropAfterUpload: true });
@@ -328,14 +366,36 @@ describe('Simulator: POST /api/jobs', () => {
 			expect(simulator().jobsCreated()).toBe(1);
 		});
 
+		it('a client gone during a delayed POST creates nothing and does not block a retry with its key', async () => {
+			simulator().addFault({ path: '/api/jobs', method: 'POST', delayMs: 300 });
+			const headers = { 'x-api-key': simulator().apiKey, 'idempotency-key': 'delayed' };
+			const abort = new AbortController();
+			const first = fetch(`${simulator().url}/api/jobs`, {
+				method: 'POST',
+				body: form(BASE_FIELDS, one),
+				headers,
+				signal: abort.signal,
+			}).catch((error: Error) => error);
+			for (let i = 0; i < 100 && simulator().requests().length === 0; i++) await sleep(10);
+			abort.abort();
+			expect(await first).toMatchObject({ name: 'AbortError' });
+			for (let i = 0; i < 100 && simulator().createRequests()[0]?.status === undefined; i++) await sleep(20);
+			expect(simulator().createRequests()[0].status).toBe('aborted');
+			expect(simulator().jobsCreated()).toBe(0);
+			expect((await create(BASE_FIELDS, one, headers)).status).toBe(200);
+			expect(simulator().jobsCreated()).toBe(1);
+		});
+
 		it('a status fault on POST answers without creating anything; GETs are not affected', async () => {
 			const job = simulator().addJob({ processingMs: 0 });
 			simulator().addFault({ path: '/api/jobs', method: 'POST', status: 503 });
 			expect((await getJob(job.jobId)).status).toBe('completed');
 			const response = await create(BASE_FIELDS, one);
 			expect(response).toEqual({ status: 503, body: { error: 'Queue unavailable. Retry with backoff.' } });
-			expect(simulator().jobsCreated()).toBe(1);
+			// Jobs added by the test (addJob, fixtures) are not counted: only POST /api/jobs creations.
+			expect(simulator().jobsCreated()).toBe(0);
 			expect((await create(BASE_FIELDS, one)).status).toBe(200);
+			expect(simulator().jobsCreated()).toBe(1);
 		});
 	});
 

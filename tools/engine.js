@@ -16,6 +16,7 @@ if (!process.env.N8N_USER_FOLDER) {
 }
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
+const get = require('lodash/get');
 const { WorkflowExecute, ExecutionLifecycleHooks, BinaryDataService } = require('n8n-core');
 const { ICredentialsHelper, NodeHelpers, Workflow, NodeConnectionTypes } = require('n8n-workflow');
 // n8n-core's own copy of the DI container, which holds its services.
@@ -102,7 +103,8 @@ class InputNode {
 /**
  * Sends a credential type's `test.request` with the credential applied and judges the answer
  * by its `rules`, as n8n's credential tester does (any non-2xx fails; a matching
- * `responseCode` rule gives its message).
+ * `responseCode` rule gives its message; on a 2xx, a `responseSuccessBody` rule fails the test
+ * when get(body, key) === value).
  */
 function credentialTestNode(credentialType, resolve) {
 	return class CredentialTestNode {
@@ -127,6 +129,11 @@ function credentialTestNode(credentialType, resolve) {
 					status: 'Error',
 					message: rule ? rule.properties.message : `Received HTTP status code: ${response.statusCode}`,
 				};
+			} else {
+				// Like n8n's tester: the routing node's first item is judged (an array body's first entry).
+				const json = Array.isArray(response.body) ? response.body[0] : response.body;
+				const rule = rules.find((r) => r.type === 'responseSuccessBody' && get(json, r.properties.key) === r.properties.value);
+				if (rule) result = { status: 'Error', message: rule.properties.message };
 			}
 			return [[{ json: { ...result, statusCode: response.statusCode } }]];
 		}
@@ -352,4 +359,4 @@ function binaryPath(binary) {
 	return binary.id ? Container.get(BinaryDataService).getPath(binary.id) : undefined;
 }
 
-module.exports = { runConvertly, testCredential, loadPackage, readBinary, binaryPath, storedBinaryFiles, NODE_TYPE };
+module.exports = { runConvertly, testCredential, loadPackage, readBinary, binaryPath, storedBinaryFiles, NODE_TYPE, TestCredentialsHelper, nodeTypesOf, binaryDataReady };
