@@ -143,15 +143,19 @@ async function waitForHttp(url, { timeoutMs = 180_000, isAlive = () => true, wha
 
 /**
  * Ports, all on 127.0.0.1, from `basePort` on: +0 main UI, +1 main task broker, +2 Redis,
- * +3 PostgreSQL, then per worker i (from 0) +4+2i its task broker and +5+2i its health check.
+ * +3 PostgreSQL, then per worker i (from 0) +4+2i its task broker and +5+2i its health check;
+ * after the workers a webhook processor's port and its task broker.
  */
 function portsFrom(basePort, workers) {
+	const afterWorkers = basePort + 4 + 2 * workers;
 	return {
 		main: basePort,
 		mainBroker: basePort + 1,
 		redis: basePort + 2,
 		postgres: basePort + 3,
 		workers: Array.from({ length: workers }, (_, i) => ({ broker: basePort + 4 + 2 * i, health: basePort + 5 + 2 * i })),
+		webhook: afterWorkers,
+		webhookBroker: afterWorkers + 1,
 	};
 }
 
@@ -161,6 +165,7 @@ function portsFrom(basePort, workers) {
  * @param {number} options.basePort first of the ports (see portsFrom)
  * @param {number} [options.workers] number of workers (default 2)
  * @param {number} [options.concurrency] executions per worker at once (n8n's default is 10)
+ * @param {boolean} [options.webhookProcessor] also start `n8n webhook` (production webhooks, queued for the workers)
  * @param {object} [options.env] extra environment for every n8n process (e.g. binary-data mode)
  * @param {string} [options.logDir] where process logs go (default: inside the temp folder)
  */
@@ -183,7 +188,7 @@ async function startQueueStack(options) {
 	const startedAt = Date.now();
 
 	stack.stop = async () => {
-		const n8nProcesses = [stack.main, ...stack.workers].filter(Boolean);
+		const n8nProcesses = [stack.main, stack.webhook, ...stack.workers].filter(Boolean);
 		await Promise.all(n8nProcesses.map((record) => group.stop(record)));
 		await Promise.all(group.children.map((record) => group.stop(record, { signal: 'SIGINT' })));
 		fs.rmSync(root, { recursive: true, force: true });
@@ -281,9 +286,10 @@ async function startQueueStack(options) {
 		stack.timings.mainReadyMs = await waitForHttp(`${stack.baseUrl}/healthz/readiness`, { isAlive: () => !stack.main.exited, what: 'n8n main' });
 
 		const workersStartedAt = Date.now();
-		await Promise.all(
-			ports.workers.map((workerPorts, index) => startWorker(stack, index, { concurrency: options.concurrency, ports: workerPorts })),
-		);
+		await Promise.all([
+			...ports.workers.map((workerPorts, index) => startWorker(stack, index, { concurrency: options.concurrency, ports: workerPorts })),
+			...(options.webhookProcessor ? [startWebhookProcessor(stack)] : []),
+		]);
 		stack.timings.workersReadyMs = Date.now() - workersStartedAt;
 		stack.timings.totalMs = Date.now() - startedAt;
 		return stack;
@@ -315,6 +321,27 @@ async function startWorker(stack, index, { concurrency, ports = stack.ports.work
 	record.healthUrl = `http://127.0.0.1:${ports.health}/healthz/readiness`;
 	await waitForHttp(record.healthUrl, { isAlive: () => !record.exited, what: `n8n ${name}` });
 	stack.workers[index] = record;
+	return record;
+}
+
+/** `n8n webhook`: serves production webhook URLs on its own port and queues the executions. */
+async function startWebhookProcessor(stack) {
+	const folder = path.join(stack.root, 'webhook');
+	linkPackage(folder);
+	const record = stack.group.start('webhook', N8N_BIN, ['webhook'], {
+		cwd: RUNTIME,
+		env: {
+			...stack.common,
+			N8N_USER_FOLDER: folder,
+			N8N_PORT: String(stack.ports.webhook),
+			N8N_RUNNERS_BROKER_PORT: String(stack.ports.webhookBroker),
+		},
+		logFile: path.join(stack.logDir, 'webhook.log'),
+	});
+	record.userFolder = folder;
+	record.baseUrl = `http://127.0.0.1:${stack.ports.webhook}`;
+	await waitForHttp(`${record.baseUrl}/healthz/readiness`, { isAlive: () => !record.exited, what: 'n8n webhook processor' });
+	stack.webhook = record;
 	return record;
 }
 

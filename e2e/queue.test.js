@@ -1,6 +1,6 @@
 'use strict';
-// Queue tier: n8n 2.41.1 in queue mode (main + 2 workers, real Redis and PostgreSQL) with the
-// package installed on every process. Webhook-triggered wait-mode executions spread over both
+// Queue tier: n8n 2.41.1 in queue mode (main + 2 workers + a webhook processor, real Redis and
+// PostgreSQL) with the package installed on every process. Webhook-triggered wait-mode executions spread over both
 // workers; binary data in database mode (and its size cap) and filesystem mode; a worker killed
 // with SIGKILL while its executions wait on Convertly jobs; Stop from the UI ending a wait on a
 // worker. Ports 5710–5719 only.
@@ -69,7 +69,7 @@ async function postFile(baseUrl, webhookPath, bytes, fileName, headers = {}) {
 
 const inputFile = (name) => Buffer.from(`${name}:`.repeat(400));
 
-describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
+describe('n8n queue mode: main + 2 workers + webhook processor, Redis, PostgreSQL', () => {
 	let simulator;
 	let stack;
 	let rest;
@@ -91,6 +91,7 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 			basePort: BASE_PORT,
 			workers: 2,
 			concurrency: CONCURRENCY,
+			webhookProcessor: true,
 			logDir: path.join(ARTIFACTS, 'queue'), // each process's log, kept for a failed run
 			env: {
 				N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: String(DB_MAX_FILE_MIB),
@@ -157,7 +158,7 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 	it('every process loads the package (main registers the node; no process fails to load it)', async () => {
 		const types = await rest.call('GET', '/types/nodes.json');
 		assert.ok(types.json.some((type) => type.name === 'n8n-nodes-convertly.convertly'));
-		for (const record of [stack.main, ...stack.workers]) {
+		for (const record of [stack.main, stack.webhook, ...stack.workers]) {
 			const log = fs.readFileSync(record.logFile, 'utf8');
 			assert.doesNotMatch(log, /Failed to load package "n8n-nodes-convertly"/, `${record.name} failed to load the package`);
 		}
@@ -202,6 +203,27 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 			seen.add(jobId);
 		}
 		assert.equal(seen.size, count);
+	});
+
+	it('a webhook processor (`n8n webhook`) takes production webhooks and queues them for the workers', async () => {
+		const jobIds = ['queue-hook-1', 'queue-hook-2', 'queue-hook-3', 'queue-hook-4'];
+		for (const jobId of jobIds) simulator.addJob({ jobId, processingMs: 1000, startsOnFirstRead: true });
+		const before = new Set(executionRows(stack, workflows.wait).map((row) => row.id));
+		const answers = await Promise.all(jobIds.map((jobId) => postWebhook(stack.webhook.baseUrl, 'convertly-queue-wait', { jobId })));
+		for (const answer of answers) assert.equal(answer.status, 200, answer.text);
+		const rows = (
+			await waitForExecutions(stack, workflows.wait, (all) => all.filter((row) => !before.has(row.id) && FINAL.has(row.status)).length === jobIds.length)
+		).filter((row) => !before.has(row.id));
+		assert.deepEqual(
+			rows.map((row) => row.status),
+			jobIds.map(() => 'success'),
+		);
+		const webhookLog = fs.readFileSync(stack.webhook.logFile, 'utf8');
+		const ranOn = stack.workers.map((worker) => workerEventLog(worker).dequeued);
+		for (const row of rows) {
+			assert.match(webhookLog, new RegExp(`Enqueued execution ${row.id} `), `the webhook processor queued ${row.id}`);
+			assert.ok(ranOn.some((list) => list.includes(row.id)), `a worker ran ${row.id}`);
+		}
 	});
 
 	it('file in, file out: 8 uploads → Job → Create → wait → download run on both workers, one job each, result bytes as Convertly made them', async () => {
