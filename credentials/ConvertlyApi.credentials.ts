@@ -72,17 +72,22 @@ export class ConvertlyApi implements ICredentialType {
 	 * as two expressions on every request, which cost more than the rest of the node's own work
 	 * per request. n8n's HTTP Request node ("predefined credential type") and the credential test
 	 * call it the same way.
+	 *
+	 * A property, not a class method: n8n copies credential types with an object spread, which
+	 * keeps only own properties. As a method it is lost there, and n8n then neither lists the
+	 * credential under the HTTP Request node's "Predefined Credential Type" in the editor nor
+	 * offers "Custom API Call" on the Convertly node (n8n 2.41, load-nodes-and-credentials).
 	 */
-	async authenticate(
+	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
+	): Promise<IHttpRequestOptions> => {
 		const apiKey = String(credentials.apiKey ?? '');
 		requestOptions.headers ??= {};
 		if (credentials.authHeader === 'xApiKey') requestOptions.headers['x-api-key'] = apiKey;
 		else requestOptions.headers.Authorization = `Bearer ${apiKey}`;
 		return requestOptions;
-	}
+	};
 
 	// Listing one job is the cheapest authenticated read the API documents.
 	test: ICredentialTestRequest = {

@@ -21,11 +21,14 @@ describe('n8n CLI: import and execute the example workflows', () => {
 	let scratch;
 	let files;
 	const waitJobId = 'e2e-wait-job';
+	const oldFailureId = 'e2e-old-failure';
 	const images = { 'red.png': Buffer.from('pretend PNG: red pixels'), 'blue.png': Buffer.from('pretend PNG: blue pixels, a few more') };
 
 	before(async () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
 		simulator.addJob({ jobId: waitJobId, totalFiles: 3, pendingMs: 1000, processingMs: 2500, startsOnFirstRead: true });
+		// A failure from two days ago, which the failed-jobs example must not count as recent.
+		simulator.addJob({ jobId: oldFailureId, outcome: 'failed', processingMs: 0, createdAt: new Date(simulator.now() - 2 * 86_400_000).toISOString() });
 		userFolder = makeUserFolder('cli');
 		scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-import-'));
 		// n8n 2.x lets file nodes use only the folders listed here.
@@ -142,6 +145,37 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		assert.match(errors[0].json.error, /was not found/);
 		assert.equal(errors[0].json.details.httpCode, '404');
 		assert.equal(nodeOutputs(run, 'Handle failed items')[0].length, 1);
+	});
+
+	it('failed jobs of the last day: Get Many (status failed) → If → the recent failure on the alert branch, the old one not', async () => {
+		const result = await execute('cvlyExampleFails');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const run = parseRawOutput(result.stdout);
+		assert.equal(run.status, 'success');
+		const [listed] = nodeOutputs(run, 'Failed jobs');
+		assert.ok(listed.length >= 2 && listed.every((item) => item.json.status === 'failed'));
+		const listedIds = listed.map((item) => item.json.jobId);
+		assert.ok(listedIds.includes('9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a') && listedIds.includes(oldFailureId));
+		// The demo fixture has failures of various ages (4 h, 28 h, …); ours is two days old.
+		const dayAgo = Date.now() - 86_400_000;
+		const isRecent = (item) => Date.parse(item.json.createdAt) > dayAgo;
+		const [recent, older] = nodeOutputs(run, 'Failed in the last day?');
+		assert.deepEqual(recent.map((item) => item.json.jobId), listed.filter(isRecent).map((item) => item.json.jobId));
+		assert.deepEqual(older.map((item) => item.json.jobId), listed.filter((item) => !isRecent(item)).map((item) => item.json.jobId));
+		assert.ok(recent.some((item) => item.json.jobId === '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'));
+		assert.ok(older.some((item) => item.json.jobId === oldFailureId));
+		assert.equal(nodeOutputs(run, 'Handle failed jobs (e.g. alert the team)')[0].length, recent.length);
+		const lists = result.requests.filter((request) => request.path.startsWith('/api/jobs?'));
+		assert.deepEqual(lists.map((request) => request.path), ['/api/jobs?limit=100&offset=0&status=failed']);
+	});
+
+	it('workflows saved with Job ID as plain text (before it became a picker) run unchanged', () => {
+		// The examples are kept as they were saved then; each test above ran one of them.
+		for (const file of ['get-a-job.json', 'split-results.json', 'wait-for-a-job.json', 'error-branch.json']) {
+			const node = readExample(file).nodes.find((candidate) => candidate.type === 'n8n-nodes-convertly.convertly');
+			assert.equal(typeof node.parameters.jobId, 'string', file);
+			assert.equal(node.typeVersion, 1, file);
+		}
 	});
 
 	it('convert files: Read Files from Disk → Convertly Create (wait, download) → Write Files to Disk, bytes checked', async () => {

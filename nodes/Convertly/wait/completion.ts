@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { ExecutionHints } from '../helpers/hints';
+import { addLongWaitHint } from '../helpers/hints';
 import type { ConvertlyJob } from '../helpers/job';
 import { describeFiles } from '../helpers/job';
 import type { ConvertlyClient } from '../transport';
@@ -28,8 +30,6 @@ export interface CompletedWait {
 	job: ConvertlyJob;
 	/** Fields to add to the output items (waitDetails when asked for). */
 	extra: IDataObject;
-	/** How much of the timeout the wait used, 0–1, for the execution hint. */
-	timeoutUsed: number;
 }
 
 /** Whether the item asks to wait (Get and Create share the parameter). */
@@ -43,7 +43,7 @@ export function wantsToWait(context: IExecuteFunctions, itemIndex: number): bool
  */
 export async function awaitCompletion(
 	context: IExecuteFunctions,
-	client: ConvertlyClient,
+	{ client, hints }: { client: ConvertlyClient; hints: ExecutionHints },
 	jobId: string,
 	itemIndex: number,
 ): Promise<CompletedWait> {
@@ -71,6 +71,7 @@ export async function awaitCompletion(
 		sleep: async (ms) => await client.sleep(ms, itemIndex),
 	});
 	const { job } = outcome;
+	addLongWaitHint(hints, jobId, outcome.waitedMs / (timeoutSeconds * 1000));
 
 	if (outcome.timedOut && settings.onTimeout !== 'output') {
 		throw new NodeOperationError(context.getNode(), `Convertly job "${jobId}" did not finish within ${timeoutSeconds} s`, {
@@ -96,5 +97,5 @@ export async function awaitCompletion(
 				},
 			}
 		: {};
-	return { job, extra, timeoutUsed: outcome.waitedMs / (timeoutSeconds * 1000) };
+	return { job, extra };
 }

@@ -279,7 +279,7 @@ async function createAndFinish(
 	let job = body as ConvertlyJob;
 	let extra: IDataObject = {};
 	if (wantsToWait(context, itemIndex)) {
-		({ job, extra } = await awaitCompletion(context, run.client, jobId, itemIndex));
+		({ job, extra } = await awaitCompletion(context, run, jobId, itemIndex));
 	}
 	return await jobOutput(context, run, { job, jobId, itemIndex, pairedItem: { item: itemIndex }, extra });
 }
