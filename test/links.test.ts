@@ -18,6 +18,13 @@ function nodePanelDocsLink(primaryDocumentationUrl: string, nodeTypeName: string
 }
 
 describe('links in the n8n editor', () => {
+	it('the node panel Docs links land on the README sections, used by the editor as they are', async () => {
+		const { Convertly } = await import('../nodes/Convertly/Convertly.node');
+		const { ConvertlyTrigger } = await import('../nodes/ConvertlyTrigger/ConvertlyTrigger.node');
+		expect(new Convertly().description.documentationUrl).toBe('https://github.com/convertly-sh/n8n-nodes-convertly#operations');
+		expect(new ConvertlyTrigger().description.documentationUrl).toBe('https://github.com/convertly-sh/n8n-nodes-convertly#convertly-trigger');
+	});
+
 	const codexUrls = [
 		...codex.resources.primaryDocumentation.map(({ url }) => url),
 		...codex.resources.credentialDocumentation.map(({ url }) => url),

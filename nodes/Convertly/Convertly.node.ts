@@ -19,6 +19,8 @@ export class Convertly implements INodeType {
 		version: 1,
 		// The chosen action in words ("Get many jobs"); for n8n's added "Custom API Call" a pointer to
 		// the HTTP Request node instead of the raw "__CUSTOM_API_CALL__" value.
+		// The editor's Docs link uses this as it is (the codex URL gets a query appended, which would end an anchor).
+		documentationUrl: 'https://github.com/convertly-sh/n8n-nodes-convertly#operations',
 		subtitle:
 			'={{ $parameter["resource"] === "__CUSTOM_API_CALL__" || $parameter["operation"] === "__CUSTOM_API_CALL__" ? "Custom API Call: use the HTTP Request node" : ({ "job": { "get": "Get a job", "getAll": "Get many jobs", "cancel": "Cancel a job", "create": "Create a job" } }[$parameter["resource"]] || {})[$parameter["operation"]] || ($parameter["operation"] + ": " + $parameter["resource"]) }}',
 		description:

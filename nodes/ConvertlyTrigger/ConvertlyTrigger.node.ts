@@ -25,6 +25,7 @@ export class ConvertlyTrigger implements INodeType {
 		icon: { light: 'file:../../icons/convertly.svg', dark: 'file:../../icons/convertly.dark.svg' },
 		group: ['trigger'],
 		version: 1,
+		documentationUrl: 'https://github.com/convertly-sh/n8n-nodes-convertly#convertly-trigger',
 		subtitle: '={{$parameter["events"].length === 1 ? $parameter["events"][0] : $parameter["events"].length + " events"}}',
 		description: 'Starts the workflow when Convertly reports a job event through a signed webhook',
 		defaults: { name: 'Convertly Trigger' },
