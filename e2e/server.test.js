@@ -244,7 +244,12 @@ describe('n8n server and editor', () => {
 			await page.click('[data-test-id="canvas-plus-button"]');
 			await page.fill('input[data-test-id="node-creator-search-bar"]', 'Convertly');
 			await page.locator('[data-test-id="item-iterator-item"]', { hasText: 'Convertly' }).first().click();
-			await page.locator('[data-test-id="item-iterator-item"]', { hasText: 'Get a job' }).first().click();
+			// n8n shows the package's two nodes as one entry; on an empty canvas its triggers come first
+			// and its actions are folded away.
+			const getAJob = page.locator('[data-test-id="item-iterator-item"]', { hasText: 'Get a job' }).first();
+			await page.getByText(/^Actions \(\d+\)$/).first().waitFor();
+			if (!(await getAJob.isVisible())) await page.getByText(/^Actions \(\d+\)$/).first().click();
+			await getAJob.click();
 
 			// The only Convertly credential is picked automatically.
 			const credential = page.locator('[data-test-id="node-credentials-select"] input').first();
