@@ -162,8 +162,13 @@ export interface SimulatorSettings {
 	signedUrlTtlMs?: number;
 	/** Status of an expired signed URL (default 403). */
 	signedUrlExpiredStatus?: number;
-	/** Lifecycle of jobs created by POST /api/jobs (default 200 ms pending, 300 ms per file). */
-	createdJobTiming?: { pendingMs?: number; processingMsPerFile?: number };
+	/**
+	 * Lifecycle of jobs created by POST /api/jobs (default 200 ms pending, 300 ms per file).
+	 * processingMsRange [min, max] replaces the per-file time: each job processes for a time in
+	 * that range picked by a hash of its file names and sizes (the same upload, the same time);
+	 * null turns it off.
+	 */
+	createdJobTiming?: { pendingMs?: number; processingMsPerFile?: number; processingMsRange?: [number, number] | null };
 	/** Success body of DELETE /api/jobs/{id}: the job view (default), { success, message }, or 204. */
 	cancelResponse?: 'job' | 'ack' | 'empty';
 	/** The pagination object of GET /api/jobs (default 'full': limit, offset, total, hasMore). */

@@ -57,6 +57,10 @@ async function startSimulator(options = {}) {
 		if (!CANCEL_RESPONSES.includes(next.cancelResponse)) throw new Error(`cancelResponse must be one of ${CANCEL_RESPONSES.join(', ')}`);
 		if (!LIST_PAGINATIONS.includes(next.listPagination)) throw new Error(`listPagination must be one of ${LIST_PAGINATIONS.join(', ')}`);
 		if (!(next.signedUrlTtlMs >= 0)) throw new Error('signedUrlTtlMs must be a non-negative number');
+		const range = next.createdJobTiming?.processingMsRange;
+		if (range != null && !(Array.isArray(range) && range.length === 2 && range[0] >= 0 && range[1] >= range[0])) {
+			throw new Error('createdJobTiming.processingMsRange must be [min, max] with 0 <= min <= max');
+		}
 		if (!Number.isInteger(next.signedUrlExpiredStatus)) throw new Error('signedUrlExpiredStatus must be an HTTP status');
 		if ('plan' in changes) next.plan = normalisePlan(changes.plan);
 		Object.assign(settings, next);

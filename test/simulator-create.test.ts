@@ -110,6 +110,33 @@ describe('Simulator: POST /api/jobs', () => {
 		expect(bytes.equals(expected)).toBe(true);
 	});
 
+	it('processingMsRange gives each upload a duration in the range, the same for the same files', async () => {
+		simulator().configure({ createdJobTiming: { pendingMs: 0, processingMsRange: [1000, 5000] } });
+		const durationOf = (jobId: unknown) => {
+			const transitions = simulator().timeline(String(jobId))?.transitions ?? [];
+			return (transitions.find((step) => step.status === 'completed')?.at ?? NaN) - (transitions[0]?.at ?? NaN);
+		};
+		const durations: number[] = [];
+		for (let index = 0; index < 12; index++) {
+			const created = await create(BASE_FIELDS, [{ name: `item-${index}.bin`, bytes: bytesOf(100 + index) }]);
+			durations.push(durationOf(created.body.jobId));
+		}
+		for (const duration of durations) {
+			expect(duration).toBeGreaterThanOrEqual(1000);
+			expect(duration).toBeLessThanOrEqual(5000);
+		}
+		// Spread over the range, not one value, and not the per-file default (300 ms).
+		expect(new Set(durations).size).toBeGreaterThan(6);
+		expect(Math.max(...durations) - Math.min(...durations)).toBeGreaterThan(1500);
+		// The same upload again (no Idempotency-Key: a new job) takes exactly as long.
+		const again = await create(BASE_FIELDS, [{ name: 'item-3.bin', bytes: bytesOf(103) }]);
+		expect(durationOf(again.body.jobId)).toBe(durations[3]);
+		expect(() => simulator().configure({ createdJobTiming: { processingMsRange: [5, 1] } })).toThrow(/processingMsRange/);
+		simulator().configure({ createdJobTiming: { processingMsRange: null, processingMsPerFile: 300 } });
+		const perFile = await create(BASE_FIELDS, [{ name: 'item-3.bin', bytes: bytesOf(103) }]);
+		expect(durationOf(perFile.body.jobId)).toBe(300);
+	});
+
 	it('compress keeps each input name and type; formats and compressions apply per file', async () => {
 		simulator().configure({ createdJobTiming: { pendingMs: 0, processingMsPerFile: 0 } });
 		const compress = await create({ ...BASE_FIELDS, jobType: 'compress', compression: '50' }, [
