@@ -103,6 +103,7 @@ async function measured(work) {
 	let sampled = baseline;
 	const sampler = setInterval(() => (sampled = Math.max(sampled, memory.rss())), 10);
 	const startedAt = performance.now();
+	const cpuBefore = process.cpuUsage();
 	let value;
 	try {
 		value = await work();
@@ -110,6 +111,7 @@ async function measured(work) {
 		clearInterval(sampler);
 	}
 	const wallMs = performance.now() - startedAt;
+	const cpu = process.cpuUsage(cpuBefore);
 	sampled = Math.max(sampled, memory.rss());
 	const kernel = peakReset ? memory.kernelPeak() : undefined;
 	const peak = Math.max(sampled, kernel ?? 0);
@@ -117,6 +119,8 @@ async function measured(work) {
 		value,
 		wallMs,
 		memory: {
+			// CPU time this process spent (user + system): unlike wall time, barely moved by other load.
+			cpuMs: (cpu.user + cpu.system) / 1000,
 			baselineRssMb: baseline / MiB,
 			peakRssMb: peak / MiB,
 			growthMb: (peak - baseline) / MiB,
@@ -507,7 +511,8 @@ async function caseE(sim, common, file, size, rounds) {
 		const rawMBps = size / MiB / (raw.rawMs / 1000);
 		runs.push({ node, raw, rawClients, nodeMBps, rawMBps, ratio: nodeMBps / rawMBps, receivedBytes: size });
 		const each = rawClients.map((client) => `${client.variant} ${(size / MiB / (client.rawMs / 1000)).toFixed(0)}`).join(', ');
-		out(`  (e) round ${round + 1}: node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}), node RSS growth ${node.growthMb.toFixed(1)} MB`);
+		const cpu = [node, ...rawClients].map((client) => (client.cpuMs / 1000).toFixed(1)).join(' / ');
+		out(`  (e) round ${round + 1}: node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}), node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node / formData / streamed ${cpu}`);
 	}
 	return summarise(size, runs, {
 		method:
@@ -527,6 +532,11 @@ function summarise(size, runs, { method }) {
 		rawMBps,
 		ratio: nodeMBps / rawMBps,
 		ratioPerRound: spread(runs.map((run) => run.ratio)),
+		// CPU seconds each client spent per GiB (the chosen raw client): steadier than wall time on a shared machine.
+		cpuSecondsPerGiB: {
+			node: spread(runs.map((run) => run.node.cpuMs / 1000 / (size / GiB))),
+			raw: spread(runs.map((run) => run.raw.cpuMs / 1000 / (size / GiB))),
+		},
 		growthMb: growth,
 		method,
 		target: 'growthMb < 100 in every run; best node throughput / best raw throughput >= 0.7',
@@ -554,7 +564,7 @@ async function caseF(sim, common, size, rounds) {
 		const nodeMBps = size / MiB / (node.nodeMs / 1000);
 		const rawMBps = size / MiB / (raw.rawMs / 1000);
 		runs.push({ node, raw, nodeMBps, rawMBps, ratio: nodeMBps / rawMBps });
-		out(`  (f) round ${round + 1}: node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s, node RSS growth ${node.growthMb.toFixed(1)} MB`);
+		out(`  (f) round ${round + 1}: node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s, node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node / raw ${(node.cpuMs / 1000).toFixed(1)} / ${(raw.cpuMs / 1000).toFixed(1)}`);
 	}
 	return summarise(size, runs, {
 		method:
