@@ -37,7 +37,9 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 let G_ITEMS = Number(process.env.CONVERTLY_BENCH_G_ITEMS ?? 100);
 const G_ITEM_BYTES = MiB;
 const G_POLL_SECONDS = 1;
-const G_DURATION_RANGE = [1000, 5000];
+/** Job durations spread evenly over 1–5 s in shuffled order; the n-th job created takes the n-th (processingMsCycle). */
+const gDurations = () =>
+	Array.from({ length: G_ITEMS }, (_, index) => 1000 + Math.round((4000 * ((index * 37) % G_ITEMS)) / Math.max(1, G_ITEMS - 1)));
 const G_CONCURRENCY = 5; // the node's default Max Concurrency; the raw client gets the same
 const CREATE_FIELDS = { jobType: 'convert', format: 'webm', resize: 'original', compression: '82' };
 const G_FORMAT = { jobType: 'convert', format: 'webp', compression: 82 };
@@ -304,7 +306,7 @@ const children = {
 		await admin(args.simUrl, '/config', { createdJobTiming: { pendingMs: 0, processingMsPerFile: 0 } });
 		await runNode(engine, args, parameters, [item(999)]);
 		await admin(args.simUrl, '/reset', {});
-		await admin(args.simUrl, '/config', { createdJobTiming: { pendingMs: 0, processingMsRange: G_DURATION_RANGE } });
+		await admin(args.simUrl, '/config', { createdJobTiming: { pendingMs: 0, processingMsCycle: gDurations() } });
 
 		const indexes = Array.from({ length: G_ITEMS }, (_, index) => index);
 		const { value, wallMs, memory: mem } = await measured(async () => {
@@ -635,7 +637,7 @@ async function caseG(sim, common, rounds) {
 	return {
 		items: G_ITEMS,
 		bytesPerItem: G_ITEM_BYTES,
-		jobDurationRangeMs: G_DURATION_RANGE,
+		jobDurationsMs: '1000–5000, spread evenly (simulator processingMsCycle)',
 		pollIntervalSeconds: G_POLL_SECONDS,
 		maxConcurrency: G_CONCURRENCY,
 		runs,
@@ -643,7 +645,7 @@ async function caseG(sim, common, rounds) {
 		ratioToSlowestPlusPoll: spread(runs.map((run) => run.ratioToSlowestPlusPoll)),
 		speedUpOverSequential: spread(runs.map((run) => run.speedUpOverSequential)),
 		method:
-			'node: Create + Wait (1 s polls) + Download Result Files on 100 items in one execution, timed by n8n\'s executionTime; ideal = slowest job + one poll interval + raw transfer (undici, same concurrency: 100 uploads, then 100 job reads + downloads, jobs finishing at once); sequential = the same node run on one item at a time (100 executions, create, wait, download, next), sum of the node\'s executionTimes; job durations from the simulator (processingMsRange: the same per file in every run)',
+			'node: Create + Wait (1 s polls) + Download Result Files on 100 items in one execution, timed by n8n\'s executionTime; ideal = slowest job + one poll interval + raw transfer (undici, same concurrency: 100 uploads, then 100 job reads + downloads, jobs finishing at once); sequential = the same node run on one item at a time (100 executions, create, wait, download, next), sum of the node\'s executionTimes; job durations read back from the simulator (processingMsCycle: the same set of 100 durations in every run, whatever the order of creation)',
 		target: 'ratioToIdeal <= 1.3 (best run)',
 		pass: ratio.min <= 1.3,
 	};

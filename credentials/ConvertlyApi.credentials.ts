@@ -1,10 +1,17 @@
 import type {
-	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+/** Shown when the Base URL answers the test with something other than Convertly's job list. */
+export const NOT_CONVERTLY_MESSAGE =
+	'The Base URL does not point to the Convertly API: GET /api/jobs did not answer with a Convertly job list. Use https://convertly.sh unless you run a proxy or the simulator, and leave out any path such as /api.';
 
 export class ConvertlyApi implements ICredentialType {
 	name = 'convertlyApi';
@@ -13,7 +20,8 @@ export class ConvertlyApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/convertly.svg', dark: 'file:../icons/convertly.dark.svg' };
 
-	documentationUrl = 'https://docs.convertly.sh/authentication';
+	// n8n's credential dialog opens a non-n8n URL unchanged, so the anchor survives.
+	documentationUrl = 'https://github.com/convertly-sh/n8n-nodes-convertly#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -58,16 +66,27 @@ export class ConvertlyApi implements ICredentialType {
 		},
 	];
 
-	// n8n resolves both the header name and its value as expressions, so one entry sends exactly
-	// one of the two headers.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'={{$credentials.authHeader === "xApiKey" ? "x-api-key" : "Authorization"}}':
-					'={{$credentials.authHeader === "xApiKey" ? $credentials.apiKey : "Bearer " + $credentials.apiKey}}',
-			},
-		},
+	/**
+	 * Adds exactly one header: "Authorization: Bearer <key>" or "x-api-key: <key>". A function
+	 * rather than a generic block, because n8n resolves a generic block's header name and value
+	 * as two expressions on every request, which cost more than the rest of the node's own work
+	 * per request. n8n's HTTP Request node ("predefined credential type") and the credential test
+	 * call it the same way.
+	 *
+	 * A property, not a class method: n8n copies credential types with an object spread, which
+	 * keeps only own properties. As a method it is lost there, and n8n then neither lists the
+	 * credential under the HTTP Request node's "Predefined Credential Type" in the editor nor
+	 * offers "Custom API Call" on the Convertly node (n8n 2.41, load-nodes-and-credentials).
+	 */
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
+		const apiKey = String(credentials.apiKey ?? '');
+		requestOptions.headers ??= {};
+		if (credentials.authHeader === 'xApiKey') requestOptions.headers['x-api-key'] = apiKey;
+		else requestOptions.headers.Authorization = `Bearer ${apiKey}`;
+		return requestOptions;
 	};
 
 	// Listing one job is the cheapest authenticated read the API documents.
@@ -78,6 +97,9 @@ export class ConvertlyApi implements ICredentialType {
 			qs: { limit: 1 },
 			method: 'GET',
 		},
+		// n8n's credential tester reads both kinds from one list: responseCode rules judge a failed
+		// request, responseSuccessBody rules a 2xx answer (each fails the test when
+		// get(body, key) === value). The typings only allow one kind per list, hence the cast.
 		rules: [
 			{
 				type: 'responseCode',
@@ -103,6 +125,11 @@ export class ConvertlyApi implements ICredentialType {
 						'No Convertly API was found at this Base URL. Use https://convertly.sh unless you run a proxy or the simulator.',
 				},
 			},
-		],
+			{
+				// A web page (HTML 200) or any JSON without a jobs list is not Convertly.
+				type: 'responseSuccessBody',
+				properties: { key: 'jobs', value: undefined, message: NOT_CONVERTLY_MESSAGE },
+			},
+		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as ICredentialTestRequest['rules'],
 	};
 }

@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
-const { startSimulator } = require('../simulator');
+const { deriveResult, startSimulator } = require('../simulator');
 const { ROOT, makeUserFolder, n8nCli, nodeOutputs, parseRawOutput } = require('./lib');
 
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -19,13 +19,24 @@ describe('n8n CLI: import and execute the example workflows', () => {
 	let simulator;
 	let userFolder;
 	let scratch;
+	let files;
 	const waitJobId = 'e2e-wait-job';
+	const oldFailureId = 'e2e-old-failure';
+	const images = { 'red.png': Buffer.from('pretend PNG: red pixels'), 'blue.png': Buffer.from('pretend PNG: blue pixels, a few more') };
 
 	before(async () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
 		simulator.addJob({ jobId: waitJobId, totalFiles: 3, pendingMs: 1000, processingMs: 2500, startsOnFirstRead: true });
+		// A failure from two days ago, which the failed-jobs example must not count as recent.
+		simulator.addJob({ jobId: oldFailureId, outcome: 'failed', processingMs: 0, createdAt: new Date(simulator.now() - 2 * 86_400_000).toISOString() });
 		userFolder = makeUserFolder('cli');
 		scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-import-'));
+		// n8n 2.x lets file nodes use only the folders listed here.
+		files = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-files-'));
+		process.env.N8N_RESTRICT_FILE_ACCESS_TO = files;
+		fs.mkdirSync(path.join(files, 'in'));
+		fs.mkdirSync(path.join(files, 'out'));
+		for (const [name, bytes] of Object.entries(images)) fs.writeFileSync(path.join(files, 'in', name), bytes);
 
 		const [credential] = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'credentials.simulator.json'), 'utf8'));
 		const credentials = [
@@ -40,6 +51,7 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		for (const file of fs.readdirSync(EXAMPLES).filter((name) => !name.startsWith('credentials'))) {
 			let workflow = readExample(file);
 			if (file === 'wait-for-a-job.json') workflow = withJobId(workflow, waitJobId);
+			if (file === 'convert-files.json') workflow = withFolder(workflow, files);
 			fs.writeFileSync(path.join(workflows, file), JSON.stringify(workflow));
 		}
 		// The get-a-job example again, once with the x-api-key credential and once with a wrong key.
@@ -62,7 +74,8 @@ describe('n8n CLI: import and execute the example workflows', () => {
 
 	after(async () => {
 		await simulator?.close();
-		for (const folder of [userFolder, scratch]) if (folder) fs.rmSync(folder, { recursive: true, force: true });
+		delete process.env.N8N_RESTRICT_FILE_ACCESS_TO;
+		for (const folder of [userFolder, scratch, files]) if (folder) fs.rmSync(folder, { recursive: true, force: true });
 	});
 
 	async function execute(workflowId) {
@@ -133,7 +146,60 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		assert.equal(errors[0].json.details.httpCode, '404');
 		assert.equal(nodeOutputs(run, 'Handle failed items')[0].length, 1);
 	});
+
+	it('failed jobs of the last day: Get Many (status failed) → If → the recent failure on the alert branch, the old one not', async () => {
+		const result = await execute('cvlyExampleFails');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const run = parseRawOutput(result.stdout);
+		assert.equal(run.status, 'success');
+		const [listed] = nodeOutputs(run, 'Failed jobs');
+		assert.ok(listed.length >= 2 && listed.every((item) => item.json.status === 'failed'));
+		const listedIds = listed.map((item) => item.json.jobId);
+		assert.ok(listedIds.includes('9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a') && listedIds.includes(oldFailureId));
+		// The demo fixture has failures of various ages (4 h, 28 h, …); ours is two days old.
+		const dayAgo = Date.now() - 86_400_000;
+		const isRecent = (item) => Date.parse(item.json.createdAt) > dayAgo;
+		const [recent, older] = nodeOutputs(run, 'Failed in the last day?');
+		assert.deepEqual(recent.map((item) => item.json.jobId), listed.filter(isRecent).map((item) => item.json.jobId));
+		assert.deepEqual(older.map((item) => item.json.jobId), listed.filter((item) => !isRecent(item)).map((item) => item.json.jobId));
+		assert.ok(recent.some((item) => item.json.jobId === '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'));
+		assert.ok(older.some((item) => item.json.jobId === oldFailureId));
+		assert.equal(nodeOutputs(run, 'Handle failed jobs (e.g. alert the team)')[0].length, recent.length);
+		const lists = result.requests.filter((request) => request.path.startsWith('/api/jobs?'));
+		assert.deepEqual(lists.map((request) => request.path), ['/api/jobs?limit=100&offset=0&status=failed']);
+	});
+
+	it('workflows saved with Job ID as plain text (before it became a picker) run unchanged', () => {
+		// The examples are kept as they were saved then; each test above ran one of them.
+		for (const file of ['get-a-job.json', 'split-results.json', 'wait-for-a-job.json', 'error-branch.json']) {
+			const node = readExample(file).nodes.find((candidate) => candidate.type === 'n8n-nodes-convertly.convertly');
+			assert.equal(typeof node.parameters.jobId, 'string', file);
+			assert.equal(node.typeVersion, 1, file);
+		}
+	});
+
+	it('convert files: Read Files from Disk → Convertly Create (wait, download) → Write Files to Disk, bytes checked', async () => {
+		const result = await execute('cvlyExampleFiles');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const run = parseRawOutput(result.stdout);
+		assert.equal(run.status, 'success');
+		const [items] = nodeOutputs(run, 'Convertly');
+		assert.deepEqual(items.map((item) => item.json.filename).sort(), ['blue.webp', 'red.webp']);
+		// The output items carry n8n binary data stored by its filesystem mode, not the bytes.
+		assert.ok(items.every((item) => item.binary.data.id?.startsWith('filesystem')));
+		for (const [name, bytes] of Object.entries(images)) {
+			const written = fs.readFileSync(path.join(files, 'out', name.replace('.png', '.webp')));
+			assert.deepEqual(written, deriveResult(bytes, { jobType: 'convert', format: 'webp', compression: 82 }));
+		}
+		const creates = result.requests.filter((request) => request.method === 'POST');
+		assert.equal(creates.length, 2, 'one job per image');
+	});
 });
+
+/** Points the example's file nodes at a folder of the test's own instead of /home/node/.n8n-files/convertly. */
+function withFolder(workflow, folder) {
+	return JSON.parse(JSON.stringify(workflow).replaceAll('/home/node/.n8n-files/convertly', folder));
+}
 
 /** Points the example's "Set" node at another job. */
 function withJobId(workflow, jobId) {

@@ -39,7 +39,7 @@ function n8nEnv(userFolder, extra = {}) {
 }
 
 /** Runs an n8n CLI command to completion; resolves to { code, stdout, stderr, ms }. */
-function n8nCli(userFolder, args, { brokerPort = 5691, timeoutMs = 120_000 } = {}) {
+function n8nCli(userFolder, args, { brokerPort = Number(process.env.E2E_N8N_BROKER_PORT ?? 5691), timeoutMs = 120_000 } = {}) {
 	return new Promise((resolve, reject) => {
 		const startedAt = Date.now();
 		const child = spawn(N8N_BIN, args, {

@@ -35,5 +35,17 @@ trap cleanup EXIT INT TERM
 
 npm run build >/dev/null
 rm -rf e2e/artifacts && mkdir -p e2e/artifacts
-node --test --test-concurrency=1 e2e/cli.test.js e2e/server.test.js
+node --test --test-concurrency=1 e2e/cli.test.js e2e/server.test.js e2e/trigger.test.js
+
+# Queue tier: main + 2 workers with Debian's Redis and PostgreSQL (installed as root when missing).
+# Its temp folders (PostgreSQL's must be reachable by the postgres user) live in one folder that
+# the trap removes even if the tier crashes.
+source scripts/queue-deps.sh
+ensure_queue_deps
+QUEUE_TMP="$(mktemp -d)"
+chmod 755 "$QUEUE_TMP"
+trap 'cleanup; rm -rf "$QUEUE_TMP"' EXIT INT TERM
+queue_started=$SECONDS
+TMPDIR="$QUEUE_TMP" node --test --test-concurrency=1 e2e/queue.test.js
+echo "[e2e] queue tier took $((SECONDS - queue_started)) s; process logs in e2e/artifacts/queue/"
 echo "[e2e] done in $((SECONDS - started)) s; screenshots in e2e/artifacts/"

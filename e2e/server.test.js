@@ -50,8 +50,31 @@ describe('n8n server and editor', () => {
 		const names = new Set(nodes.json.map((node) => node.name));
 		assert.ok(names.has('n8n-nodes-convertly.convertly'));
 		assert.ok(names.has('n8n-nodes-convertly.convertlyTool'));
+		// The AI-agent tool variant offers every operation of the node, each described for a model.
+		const operationsOf = (name) =>
+			nodes.json
+				.find((node) => node.name === name)
+				.properties.filter((property) => property.name === 'operation')
+				.flatMap((property) => property.options);
+		// n8n adds its "Custom API Call" choice itself (our credential can authenticate an HTTP
+		// Request node); the node answers it with a pointer to that node.
+		const ours = (options) => options.filter((option) => option.value !== '__CUSTOM_API_CALL__');
+		const operations = operationsOf('n8n-nodes-convertly.convertly');
+		assert.ok(
+			operations.some((option) => option.value === '__CUSTOM_API_CALL__'),
+			`no Custom API Call among ${JSON.stringify(operations.map((option) => option.value))}`,
+		);
+		const toolOperations = ours(operationsOf('n8n-nodes-convertly.convertlyTool'));
+		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ['cancel', 'create', 'get', 'getAll']);
+		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ours(operations).map((option) => option.value).sort());
+		assert.ok(toolOperations.every((option) => option.description.length > 30), 'every operation has a description');
 		const credentials = await rest.call('GET', '/types/credentials.json');
-		assert.ok(credentials.json.some((credential) => credential.name === 'convertlyApi'));
+		const convertlyApi = credentials.json.find((credential) => credential.name === 'convertlyApi');
+		assert.ok(convertlyApi);
+		// The editor lists a credential under the HTTP Request node's "Predefined Credential Type"
+		// only when its type has `authenticate` ("has:authenticate"), which the Custom API Call
+		// pointer relies on.
+		assert.notEqual(convertlyApi.authenticate, undefined);
 	});
 
 	it('the credential test tells a good key from a rejected one', async () => {
@@ -63,6 +86,79 @@ describe('n8n server and editor', () => {
 		const rejected = (await test('cvly_revoked')).json.data;
 		assert.equal(rejected.status, 'Error');
 		assert.match(rejected.message, /Convertly rejected the API key/);
+	});
+
+	it('the credential test refuses a Base URL that is not the Convertly API (here: n8n itself)', async () => {
+		const outcome = await rest.call('POST', '/rest/credentials/test', {
+			credentials: { id: credentialId, name: 'test', type: 'convertlyApi', data: { apiKey: simulator.apiKey, authHeader: 'bearer', baseUrl: server.baseUrl } },
+		});
+		const page = await fetch(`${server.baseUrl}/api/jobs?limit=1`);
+		assert.equal(page.status, 200, 'n8n answers this path with its editor page');
+		assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+		assert.equal(outcome.json.data.status, 'Error');
+		assert.match(outcome.json.data.message, /^The Base URL does not point to the Convertly API/);
+	});
+
+	it('n8n’s HTTP Request node with the Convertly credential ("predefined credential type") gets a job', async () => {
+		// The editor offers a credential there only when its type has `authenticate` (as served to it).
+		const types = await rest.call('GET', '/types/credentials.json');
+		const convertlyApi = types.json.find((type) => type.name === 'convertlyApi');
+		assert.ok(convertlyApi.authenticate !== undefined, 'authenticate is missing from the credential type the editor sees');
+		const created = await rest.call('POST', '/rest/workflows', {
+			name: 'Convertly via HTTP Request (e2e)',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: { Webhook: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
+			nodes: [
+				{
+					id: '20000000-0000-4000-8000-000000000001',
+					name: 'Webhook',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: '20000000-0000-4000-8000-0000000000aa',
+					parameters: { httpMethod: 'POST', path: 'convertly-http-request-e2e', responseMode: 'lastNode', options: {} },
+				},
+				{
+					id: '20000000-0000-4000-8000-000000000002',
+					name: 'HTTP Request',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					position: [220, 0],
+					parameters: {
+						url: `={{ "${simulator.url}/api/jobs/" + $json.body.jobId }}`,
+						authentication: 'predefinedCredentialType',
+						nodeCredentialType: 'convertlyApi',
+						options: {},
+					},
+					credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+				},
+			],
+		});
+		assert.equal(created.status, 200, created.text);
+		const { id, versionId } = created.json.data;
+		const activated = await rest.call('POST', `/rest/workflows/${id}/activate`, { versionId });
+		assert.equal(activated.status, 200, activated.text);
+
+		simulator.resetStats();
+		let response;
+		for (let attempt = 0; attempt < 40; attempt++) {
+			response = await fetch(`${server.baseUrl}/webhook/convertly-http-request-e2e`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ jobId: DONE_JOB }),
+			});
+			if (response.status !== 404) break;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		assert.equal(response.status, 200);
+		const job = await response.json();
+		assert.equal(job.jobId, DONE_JOB);
+		assert.equal(job.status, 'completed');
+		const requests = simulator.requests().filter((request) => request.path === `/api/jobs/${DONE_JOB}`);
+		assert.equal(requests.length, 1);
+		assert.equal(requests[0].headers.authorization, `Bearer ${simulator.apiKey}`);
+		assert.equal(requests[0].headers['x-api-key'], undefined);
 	});
 
 	it('a webhook-triggered workflow answers with the job', async () => {
@@ -154,7 +250,23 @@ describe('n8n server and editor', () => {
 			const credential = page.locator('[data-test-id="node-credentials-select"] input').first();
 			await credential.waitFor();
 			assert.equal(await credential.inputValue(), 'Convertly (local simulator)');
-			await page.locator('[data-test-id="parameter-input-jobId"] input').first().fill(DONE_JOB);
+
+			// Job ID → From List: the simulator's jobs are listed by type, status, files and date.
+			simulator.resetStats();
+			await page.locator('[data-test-id="parameter-input-jobId"] [data-test-id="rlc-input-container"]').click();
+			const items = page.locator('[data-test-id="rlc-item"]');
+			await items.filter({ hasText: 'convert · completed · 3 files' }).first().waitFor({ timeout: 30_000 });
+			const listed = await items.count();
+			const fixtureJobs = simulator.requests().filter((request) => request.path.startsWith('/api/jobs?'));
+			assert.ok(fixtureJobs.length >= 1, 'the picker asked Convertly for the job list');
+			assert.ok(listed >= 10, `only ${listed} jobs listed`);
+			await page.screenshot({ path: path.join(ARTIFACTS, 'job-picker.png') });
+			// Searching by the start of the ID leaves that one job; pick it.
+			await page.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input').first().fill(DONE_JOB.slice(0, 8));
+			await items.first().filter({ hasText: 'convert · completed · 3 files' }).waitFor();
+			assert.equal(await items.count(), 1);
+			await items.first().click();
+			assert.match(await page.locator('[data-test-id="parameter-input-jobId"] [data-test-id="rlc-input"]').inputValue(), /convert · completed · 3 files/);
 			simulator.resetStats();
 			await page.click('[data-test-id="node-execute-button"]');
 			const output = page.locator('[data-test-id="output-panel"]');
@@ -170,8 +282,46 @@ describe('n8n server and editor', () => {
 			await page.screenshot({ path: path.join(ARTIFACTS, 'node-executed.png') });
 		});
 
+		it('shows downloaded result files as binary data in the output panel', async () => {
+			const job = simulator.addJob({ processingMs: 0, resultFiles: [{ filename: 'poster.webp', mimeType: 'image/webp', sizeBytes: 2048 }] });
+			const created = await rest.call('POST', '/rest/workflows', {
+				name: 'Convertly download (e2e)',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: { Start: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
+				nodes: [
+					{ id: '20000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: '20000000-0000-4000-8000-000000000002',
+						name: 'Convertly',
+						type: 'n8n-nodes-convertly.convertly',
+						typeVersion: 1,
+						position: [220, 0],
+						parameters: { resource: 'job', operation: 'get', jobId: job.jobId, downloadResults: true, options: { output: 'results' } },
+						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					},
+				],
+			});
+			assert.equal(created.status, 200, created.text);
+			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Convertly"]').waitFor();
+			await page.click('[data-test-id="execute-workflow-button"]');
+			await page.getByText('Workflow executed successfully').first().waitFor({ timeout: 30_000 });
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Convertly"]').dblclick();
+			const output = page.locator('[data-test-id="output-panel"]');
+			await output.getByText('Binary', { exact: true }).first().click();
+			await output.getByText('poster.webp').first().waitFor({ timeout: 15_000 });
+			const text = await output.innerText();
+			for (const expected of ['poster.webp', 'image/webp']) assert.ok(text.includes(expected), `output panel lacks "${expected}"`);
+			await page.screenshot({ path: path.join(ARTIFACTS, 'binary-output.png') });
+			await page.keyboard.press('Escape');
+		});
+
 		it('the credential dialog reports a good key as tested and explains a rejected one', async () => {
-			await page.click('[data-test-id="credential-edit-button"]');
+			// From the panel of a Convertly node: reopen the last one if an earlier test closed it.
+			const edit = page.locator('[data-test-id="credential-edit-button"]');
+			if (!(await edit.isVisible())) await page.locator('[data-test-id="canvas-node"][data-node-name="Convertly"]').first().dblclick();
+			await edit.click();
 			const dialog = page.locator('[data-test-id="editCredential-modal"]');
 			await dialog.locator('[data-test-id="credentials-config-container-test-success"]').waitFor({ timeout: 30_000 });
 			assert.match(await dialog.innerText(), /Connection tested successfully/);
@@ -188,6 +338,112 @@ describe('n8n server and editor', () => {
 			await apiKey.fill(simulator.apiKey);
 			await dialog.locator('[data-test-id="credential-save-button"]').click();
 			await dialog.locator('[data-test-id="credentials-config-container-test-success"]').waitFor({ timeout: 30_000 });
+		});
+
+		it('cancels a pending job from the editor', async () => {
+			const pending = simulator.addJob({ jobType: 'compress', totalFiles: 2, pendingMs: 3_600_000 });
+			const created = await rest.call('POST', '/rest/workflows', {
+				name: 'Convertly cancel (e2e)',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: {},
+				nodes: [
+					{
+						id: '10000000-0000-4000-8000-000000000010',
+						name: 'Convertly',
+						type: 'n8n-nodes-convertly.convertly',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { resource: 'job', operation: 'cancel', jobId: { __rl: true, mode: 'id', value: pending.jobId } },
+						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					},
+				],
+			});
+			assert.equal(created.status, 200, created.text);
+			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.locator('[data-test-id="canvas-node"]', { hasText: 'Convertly' }).first().dblclick();
+			simulator.resetStats();
+			await page.click('[data-test-id="node-execute-button"]');
+			const output = page.locator('[data-test-id="output-panel"]');
+			await output.filter({ hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
+			assert.deepEqual(
+				simulator.requests().map((request) => `${request.method} ${request.path} ${request.status}`),
+				[`DELETE /api/jobs/${pending.jobId} 200`],
+			);
+			assert.equal(simulator.getJob(pending.jobId)?.status, 'cancelled');
+			await page.screenshot({ path: path.join(ARTIFACTS, 'job-cancelled.png') });
+			await page.keyboard.press('Escape');
+		});
+
+		it('a workflow saved with a plain-text Job ID opens, shows the wait settings filled in, and runs', async () => {
+			const created = await rest.call('POST', '/rest/workflows', {
+				name: 'Convertly plain Job ID (e2e)',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: {},
+				nodes: [
+					{
+						id: '10000000-0000-4000-8000-000000000020',
+						name: 'Convertly',
+						type: 'n8n-nodes-convertly.convertly',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { resource: 'job', operation: 'get', jobId: DONE_JOB, waitForCompletion: true },
+						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					},
+				],
+			});
+			assert.equal(created.status, 200, created.text);
+			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.locator('[data-test-id="canvas-node"]', { hasText: 'Convertly' }).first().dblclick();
+			const panel = page.locator('[data-test-id="node-parameters"]');
+			await panel.waitFor();
+			// The old value is shown as it is (n8n's "legacy" display: no mode chosen yet).
+			assert.equal(await page.locator('[data-test-id="parameter-input-jobId"] [data-test-id="rlc-input"]').inputValue(), DONE_JOB);
+			// What the wait will do is visible without adding options.
+			const text = await panel.innerText();
+			for (const expected of ['holds its items', 'Poll Interval (Seconds)', 'Timeout (Seconds)', 'On Failure', 'On Timeout']) {
+				assert.ok(text.includes(expected), `the panel lacks "${expected}"`);
+			}
+			assert.equal(await page.locator('[data-test-id="parameter-input-timeout"] input').first().inputValue(), '300');
+			await page.screenshot({ path: path.join(ARTIFACTS, 'wait-settings.png') });
+			simulator.resetStats();
+			await page.click('[data-test-id="node-execute-button"]');
+			await page.locator('[data-test-id="output-panel"]').filter({ hasText: 'completed' }).waitFor({ timeout: 30_000 });
+			assert.deepEqual(simulator.requests().map((request) => request.path), [`/api/jobs/${DONE_JOB}`]);
+		});
+
+		it('Custom API Call reads as a pointer on the canvas and in the panel, and executing it says where to go', async () => {
+			const created = await rest.call('POST', '/rest/workflows', {
+				name: 'Convertly custom call (e2e)',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: {},
+				nodes: [
+					{
+						id: '10000000-0000-4000-8000-000000000030',
+						name: 'Convertly',
+						type: 'n8n-nodes-convertly.convertly',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { resource: 'job', operation: '__CUSTOM_API_CALL__' },
+						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					},
+				],
+			});
+			assert.equal(created.status, 200, created.text);
+			await page.goto(`/workflow/${created.json.data.id}`);
+			const node = page.locator('[data-test-id="canvas-node"]', { hasText: 'Convertly' }).first();
+			await node.filter({ hasText: 'Custom API Call: use the HTTP Request node' }).waitFor({ timeout: 30_000 });
+			assert.doesNotMatch(await node.innerText(), /__CUSTOM_API_CALL__/);
+			await node.dblclick();
+			// n8n's own notice, then our error if it is executed anyway.
+			await page.getByText('to make a custom API call', { exact: false }).first().waitFor();
+			simulator.resetStats();
+			await page.click('[data-test-id="node-execute-button"]');
+			await page.getByText('Custom API calls to Convertly are made with the HTTP Request node').first().waitFor({ timeout: 30_000 });
+			assert.equal(simulator.requests().length, 0);
+			await page.screenshot({ path: path.join(ARTIFACTS, 'custom-api-call.png') });
 		});
 	});
 });

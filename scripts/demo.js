@@ -1,68 +1,93 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run demo`: the main job. Runs a small workflow (Input → Convertly: Job → Get, Wait for
-// Completion) through n8n's real engine and prints the items it outputs.
+// `npm run demo`: the main job, file in → file out. Runs Input (three PNG images as n8n binary
+// data) → Convertly (Job → Create: convert to WebP, Wait for Completion, Download Result Files)
+// through n8n's real engine, with n8n's binary data service in filesystem mode, and writes the
+// converted files it outputs to demo-output/.
 //   - By default against the embedded Convertly simulator: no account, no network.
-//   - With CONVERTLY_API_KEY set, against the real API (CONVERTLY_BASE_URL to override the
-//     host; CONVERTLY_JOB_ID to pick a job, otherwise the most recent job of the account).
+//   - With CONVERTLY_API_KEY set, against the real API (CONVERTLY_BASE_URL to override the host):
+//     one job of the account's monthly quota is used for the three images.
 
-const { request } = require('undici');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const zlib = require('node:zlib');
 const { startSimulator } = require('../simulator');
-const { runConvertly } = require('../tools/engine');
+const { binaryPath, runConvertly } = require('../tools/engine');
 
+const OUTPUT_DIR = path.resolve(__dirname, '..', 'demo-output');
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
-async function latestJobId(baseUrl, apiKey) {
-	const response = await request(`${baseUrl}/api/jobs?limit=1`, {
-		headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
+/** A real PNG of `size`×`size` pixels in one colour, so the real API can convert it too. */
+function png(size, [red, green, blue]) {
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
 	});
-	const body = await response.body.json().catch(() => ({}));
-	if (response.statusCode !== 200) {
-		throw new Error(`Listing jobs failed with HTTP ${response.statusCode}: ${body.error ?? 'no error text'}`);
-	}
-	const jobId = body.jobs?.[0]?.jobId;
-	if (!jobId) throw new Error('The account has no jobs yet: create one in Convertly or set CONVERTLY_JOB_ID.');
-	return jobId;
+	const crc = (bytes) => {
+		let c = 0xffffffff;
+		for (const byte of bytes) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type, data) => {
+		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+		const length = Buffer.alloc(4);
+		length.writeUInt32BE(data.length);
+		const sum = Buffer.alloc(4);
+		sum.writeUInt32BE(crc(body));
+		return Buffer.concat([length, body, sum]);
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(size, 0);
+	header.writeUInt32BE(size, 4);
+	header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => [red, green, blue]).flat())]);
+	const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: size }, () => row)));
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
 
 async function prepare() {
 	const apiKey = process.env.CONVERTLY_API_KEY;
 	if (apiKey) {
 		const baseUrl = (process.env.CONVERTLY_BASE_URL ?? 'https://convertly.sh').replace(/\/+$/, '');
-		const jobId = process.env.CONVERTLY_JOB_ID ?? (await latestJobId(baseUrl, apiKey));
-		return { target: `the Convertly API at ${baseUrl}`, credentials: { apiKey, baseUrl }, jobIds: [jobId], close: async () => {} };
+		return { target: `the Convertly API at ${baseUrl}`, credentials: { apiKey, baseUrl }, close: async () => {} };
 	}
-	const simulator = await startSimulator();
-	// A finished transfer, a conversion that takes three seconds, and a media tool that fails.
-	const jobs = [
-		simulator.addJob({ jobType: 'transfer', processingMs: 0 }),
-		simulator.addJob({ jobType: 'convert', totalFiles: 3, pendingMs: 500, processingMs: 2500 }),
-		simulator.addJob({ jobType: 'media_tool', tool: 'trim', outcome: 'failed', errorMessage: 'The video has no audio track to trim.', processingMs: 1000 }),
-	];
+	const simulator = await startSimulator({ createdJobTiming: { pendingMs: 300, processingMsPerFile: 700 } });
 	return {
 		target: `the embedded Convertly simulator at ${simulator.url}`,
 		credentials: { apiKey: simulator.apiKey, baseUrl: simulator.url },
-		jobIds: jobs.map((job) => job.jobId),
 		close: () => simulator.close(),
 	};
 }
 
 async function main() {
-	const { target, credentials, jobIds, close } = await prepare();
-	out(`Running Input → Convertly (Job → Get, Wait for Completion) in n8n's engine against ${target}`);
-	out(`Jobs: ${jobIds.join(', ')}`);
+	const { target, credentials, close } = await prepare();
+	const inputDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-demo-'));
+	const images = { 'red.png': [220, 40, 40], 'green.png': [40, 180, 60], 'blue.png': [40, 70, 220] };
+	const items = Object.entries(images).map(([fileName, colour], index) => {
+		const file = path.join(inputDir, fileName);
+		fs.writeFileSync(file, png(64 + index * 32, colour));
+		return { json: { name: fileName }, binary: { data: { path: file, fileName, mimeType: 'image/png' } } };
+	});
+	out(`Running Input (3 PNG files) → Convertly (Job → Create: convert to WebP, wait, download) in n8n's engine against ${target}`);
 	const startedAt = Date.now();
 	try {
 		const { done } = runConvertly({
 			parameters: {
 				resource: 'job',
-				operation: 'get',
-				jobId: '={{ $json.jobId }}',
+				operation: 'create',
+				jobType: 'convert',
+				binaryPropertyName: 'data',
+				format: 'webp',
 				waitForCompletion: true,
-				waitOptions: { pollInterval: 1, timeout: 120, onFailure: 'output', includeWaitDetails: true },
+				waitOptions: { pollInterval: 1, timeout: 300, includeWaitDetails: true },
+				downloadResults: true,
+				// One job for the three files: one request of the monthly quota.
+				options: { batching: 'allItems', output: 'results' },
 			},
 			credentials,
-			items: jobIds.map((jobId) => ({ jobId })),
+			items,
 		});
 		const result = await done;
 		if (result.status !== 'success') {
@@ -71,17 +96,24 @@ async function main() {
 			process.exitCode = 1;
 			return;
 		}
+		fs.rmSync(OUTPUT_DIR, { recursive: true, force: true });
+		fs.mkdirSync(OUTPUT_DIR);
 		out();
 		for (const [index, item] of result.items.entries()) {
-			out(`Item ${index} (from input item ${item.pairedItem?.item}):`);
-			out(JSON.stringify(item.json, null, 2));
+			const paired = [item.pairedItem].flat().map((paired) => paired.item).join(', ');
+			const { binary, json } = item;
+			out(`Item ${index} (paired to input items ${paired}): ${JSON.stringify(json)}`);
+			if (binary?.data) {
+				const target = path.join(OUTPUT_DIR, binary.data.fileName);
+				fs.copyFileSync(binaryPath(binary.data), target);
+				out(`  binary "data": ${binary.data.fileName}, ${binary.data.mimeType}, ${binary.data.fileSize} → ${path.relative(process.cwd(), target)}`);
+			}
 		}
 		out();
-		out(`${result.items.length} items in ${((Date.now() - startedAt) / 1000).toFixed(1)} s:`);
-		for (const { json } of result.items) {
-			out(`  ${json.jobId}  ${json.jobType}  ${json.status}  ${json.completedFiles}/${json.totalFiles} files  ${json.waitDetails.polls} checks`);
-		}
+		const written = fs.readdirSync(OUTPUT_DIR);
+		out(`${result.items.length} result items and ${written.length} files in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; the converted files are in ${OUTPUT_DIR}`);
 	} finally {
+		fs.rmSync(inputDir, { recursive: true, force: true });
 		await close();
 	}
 }

@@ -59,8 +59,10 @@ else
 	echo "[dev] Convertly simulator on $BASE_URL (log: .n8n-dev/simulator.log)"
 fi
 
-# The credential and the example workflows are (re)imported on every start, so the credential
-# always matches the mode chosen above. The file holding the key is deleted right after.
+# The credential and the example workflows are imported whenever they differ from what the last
+# start imported (mode, key, Base URL, example files, n8n version), so the credential always matches
+# the mode chosen above. Unchanged, the two imports (each boots n8n's CLI, 6-18 s together) are
+# skipped. The file holding the key is deleted right after; the stamp holds only a SHA-256 of it.
 import_dir="$(mktemp -d)"
 node -e '
 const fs = require("fs");
@@ -70,10 +72,19 @@ fs.writeFileSync(`${dir}/credentials.json`, JSON.stringify([{ ...credential, nam
 ' examples/credentials.simulator.json "$import_dir" "$CREDENTIAL_NAME" "$API_KEY" "$BASE_URL"
 mkdir "$import_dir/workflows"
 cp examples/*.json "$import_dir/workflows/" && rm "$import_dir/workflows/credentials.simulator.json"
-(cd "$RUNTIME_DIR" && "$N8N_BIN" import:credentials --input="$import_dir/credentials.json" >/dev/null)
-(cd "$RUNTIME_DIR" && "$N8N_BIN" import:workflow --separate --input="$import_dir/workflows" >/dev/null)
+IMPORT_STAMP="$N8N_USER_FOLDER/.convertly-imported"
+fingerprint=$( { echo "$N8N_VERSION"; cat "$import_dir/credentials.json" "$import_dir"/workflows/*.json; } | sha256sum | cut -d' ' -f1)
+workflow_count=$(ls examples | grep -vc credentials)
+if [ -f "$N8N_USER_FOLDER/.n8n/database.sqlite" ] && [ "$(cat "$IMPORT_STAMP" 2>/dev/null)" = "$fingerprint" ]; then
+	echo "[dev] the credential \"$CREDENTIAL_NAME\" and $workflow_count example workflows are as imported before (rm .n8n-dev/user/.convertly-imported to import them again)"
+else
+	rm -f "$IMPORT_STAMP"
+	(cd "$RUNTIME_DIR" && "$N8N_BIN" import:credentials --input="$import_dir/credentials.json" >/dev/null)
+	(cd "$RUNTIME_DIR" && "$N8N_BIN" import:workflow --separate --input="$import_dir/workflows" >/dev/null)
+	echo "$fingerprint" >"$IMPORT_STAMP"
+	echo "[dev] imported the credential \"$CREDENTIAL_NAME\" and $workflow_count example workflows"
+fi
 rm -rf "$import_dir"
-echo "[dev] imported the credential \"$CREDENTIAL_NAME\" and $(ls examples | grep -vc credentials) example workflows"
 
 start "$DEV_DIR/tsc.log" "$ROOT/node_modules/.bin/tsc" --watch --preserveWatchOutput -p tsconfig.json --outDir "$PACKAGE_DIR/dist"
 cd "$RUNTIME_DIR"

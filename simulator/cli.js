@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run simulator [-- --port 4010 --speed 1 --fixture file.json]`: runs the local Convertly
-// API until Ctrl-C, seeded with the demo jobs unless another fixture is given.
+// `npm run simulator [-- --port 4010 --storage-port 4011 --speed 1 --download-mode api --fixture file.json]`:
+// runs the local Convertly API until Ctrl-C, seeded with the demo jobs unless another fixture is given.
 
 const path = require('node:path');
 const { startSimulator, DEMO_API_KEY } = require('./index');
@@ -22,6 +22,8 @@ async function main() {
 		port: Number(args.port ?? process.env.CONVERTLY_SIMULATOR_PORT ?? 4010),
 		speed: Number(args.speed ?? 1),
 		apiKeys: [args.key ?? DEMO_API_KEY],
+		storagePort: Number(args['storage-port'] ?? process.env.CONVERTLY_SIMULATOR_STORAGE_PORT ?? 0),
+		downloadMode: args['download-mode'] ?? 'api',
 		fixture: args.fixture ?? path.join(__dirname, 'demo-fixture.json'),
 	});
 	const lines = [
@@ -29,6 +31,7 @@ async function main() {
 		`  API key:  ${simulator.apiKey}   (either header)`,
 		`  Base URL: ${simulator.url}      (put this in the Convertly API credential)`,
 		`  Try:      curl -H "Authorization: Bearer ${simulator.apiKey}" ${simulator.url}/api/jobs`,
+		`  Storage:  ${simulator.storageUrl}      (signed result URLs; no key)`,
 		`  Admin:    POST ${simulator.url}/__simulator/jobs {"processingMs":5000} creates a job`,
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);

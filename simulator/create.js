@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { Transform, pipeline } = require('node:stream');
-const { randomUUID, createHash } = require('node:crypto');
+const { randomUUID } = require('node:crypto');
 const busboy = require('busboy');
 const { FORMATS, extensionOf } = require('./results');
 
@@ -193,19 +193,14 @@ async function handleCreate(req, res, ctx) {
 	}
 }
 
-/**
- * createdJobTiming.processingMsRange: a duration in [min, max] ms chosen by a hash of the job's
- * file names and sizes, so the same upload always takes as long (benchmarks compare runs).
- */
-function processingMsInRange([min, max], inputs) {
-	const digest = createHash('sha256')
-		.update(JSON.stringify(inputs.map((input) => [input.filename, input.size])))
-		.digest();
-	return min + Math.round((digest.readUInt32BE(0) / 0xffffffff) * (max - min));
-}
-
 async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 	const plan = ctx.settings.plan;
+	// The client may have gone while a fault delayed the request or while a retry waited.
+	if (req.destroyed && !req.readableEnded) {
+		createRecord.status = 'aborted';
+		ctx.record.status = 'aborted';
+		return;
+	}
 	let parser;
 	try {
 		parser = busboy({ headers: req.headers, limits: { fieldSize: 1024 * 1024 } });
@@ -276,12 +271,15 @@ async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 			for (const stream of fileStreams) stream.destroy(error);
 			resolve();
 		});
-		req.on('aborted', () => {
+		const abandoned = () => {
+			if (req.readableEnded) return;
 			parseError = parseError ?? new Error('aborted');
 			parser.destroy(parseError);
 			for (const stream of fileStreams) stream.destroy(parseError);
 			resolve();
-		});
+		};
+		req.on('aborted', abandoned);
+		req.on('close', abandoned);
 		req.pipe(parser);
 	});
 	const writeErrors = (await Promise.all(writes)).filter(Boolean);
@@ -291,7 +289,7 @@ async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 	};
 	if (parseError || writeErrors.length > 0) {
 		cleanUp();
-		if (req.aborted || res.destroyed || !req.complete) {
+		if (req.aborted || res.destroyed || !req.readableEnded) {
 			createRecord.status = 'aborted';
 			ctx.record.status = 'aborted';
 			return;
@@ -336,8 +334,9 @@ async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 			compression: settings.compression,
 			createArchive: settings.createArchive,
 			pendingMs: timing.pendingMs,
-			processingMs: timing.processingMsRange
-				? processingMsInRange(timing.processingMsRange, inputs)
+			// processingMsCycle: the n-th created job takes cycle[n % length] ms (jobs of varied length for benchmarks).
+			processingMs: timing.processingMsCycle?.length
+				? timing.processingMsCycle[ctx.nextCreatedIndex() % timing.processingMsCycle.length]
 				: timing.processingMsPerFile * inputs.length,
 			errorMessage: 'None of the files could be decoded.',
 			callbackUrl: fields.callbackUrl,

@@ -1,4 +1,5 @@
 // Types for the simulator (plain JS so that it may use Node built-ins).
+import type { SimulatorWebhooks } from './webhooks';
 
 /** The simulator's node:events EventEmitter (typed structurally: .d.ts files obey the same import rules). */
 export interface SimulatorEvents {
@@ -67,6 +68,8 @@ export interface SimulatorJobSpec {
 	extra?: Record<string, unknown>;
 	faults?: SimulatorFault[];
 	createdAt?: string;
+	/** Created this many (simulated) ms before it is added; keeps fixture dates recent. */
+	ageMs?: number;
 	/** Start the job's lifecycle at its first read rather than at creation. */
 	startsOnFirstRead?: boolean;
 	callbackUrl?: string;
@@ -164,11 +167,10 @@ export interface SimulatorSettings {
 	signedUrlExpiredStatus?: number;
 	/**
 	 * Lifecycle of jobs created by POST /api/jobs (default 200 ms pending, 300 ms per file).
-	 * processingMsRange [min, max] replaces the per-file time: each job processes for a time in
-	 * that range picked by a hash of its file names and sizes (the same upload, the same time);
-	 * null turns it off.
+	 * processingMsCycle: the n-th job created since the last reset processes for cycle[n % length] ms
+	 * instead (jobs of varied length, e.g. [1000, 3000, 5000, 2000, 4000]).
 	 */
-	createdJobTiming?: { pendingMs?: number; processingMsPerFile?: number; processingMsRange?: [number, number] | null };
+	createdJobTiming?: { pendingMs?: number; processingMsPerFile?: number; processingMsCycle?: number[] | null };
 	/** Success body of DELETE /api/jobs/{id}: the job view (default), { success, message }, or 204. */
 	cancelResponse?: 'job' | 'ack' | 'empty';
 	/** The pagination object of GET /api/jobs (default 'full': limit, offset, total, hasMore). */
@@ -237,12 +239,14 @@ export interface Simulator {
 	requests(): RecordedRequest[];
 	requestsFor(jobId: string): RecordedRequest[];
 	peakInFlight(): number;
-	/** Jobs actually created (added or via POST /api/jobs), since the last reset. */
+	/** Jobs actually created by POST /api/jobs since the last reset (addJob and fixtures not counted). */
 	jobsCreated(): number;
 	createRequests(): RecordedCreateRequest[];
 	downloads(): RecordedDownload[];
 	resetStats(): void;
 	stats(): SimulatorStats;
+	/** Account webhooks and per-job callbacks (simulator/webhooks.js). */
+	webhooks: SimulatorWebhooks;
 	close(): Promise<void>;
 }
 

@@ -18,6 +18,7 @@ const { normaliseSpec, jobView, jobSummary, jobTimeline, phaseOf, DOWNLOAD_MODES
 const { handleCreate, normalisePlan, drain } = require('./create');
 const { createDownloads, safeDecode } = require('./downloads');
 const results = require('./results');
+const { createWebhooks } = require('./webhooks');
 
 const DEMO_API_KEY = 'cvly_simulator_demo_key';
 const ADMIN_PREFIX = '/__simulator';
@@ -35,6 +36,8 @@ async function startSimulator(options = {}) {
 	let latencyMs = options.latencyMs ?? 0;
 	let rateLimit = options.rateLimit ?? null;
 	let clockOffset = 0;
+	// Jobs created by POST /api/jobs since the last reset (drives createdJobTiming.processingMsCycle).
+	let createdViaPost = 0;
 	const jobs = new Map();
 	let faults = [];
 	let stats = emptyStats();
@@ -57,10 +60,6 @@ async function startSimulator(options = {}) {
 		if (!CANCEL_RESPONSES.includes(next.cancelResponse)) throw new Error(`cancelResponse must be one of ${CANCEL_RESPONSES.join(', ')}`);
 		if (!LIST_PAGINATIONS.includes(next.listPagination)) throw new Error(`listPagination must be one of ${LIST_PAGINATIONS.join(', ')}`);
 		if (!(next.signedUrlTtlMs >= 0)) throw new Error('signedUrlTtlMs must be a non-negative number');
-		const range = next.createdJobTiming?.processingMsRange;
-		if (range != null && !(Array.isArray(range) && range.length === 2 && range[0] >= 0 && range[1] >= range[0])) {
-			throw new Error('createdJobTiming.processingMsRange must be [min, max] with 0 <= min <= max');
-		}
 		if (!Number.isInteger(next.signedUrlExpiredStatus)) throw new Error('signedUrlExpiredStatus must be an HTTP status');
 		if ('plan' in changes) next.plan = normalisePlan(changes.plan);
 		Object.assign(settings, next);
@@ -71,7 +70,7 @@ async function startSimulator(options = {}) {
 			downloadMode: options.downloadMode ?? 'api',
 			signedUrlTtlMs: options.signedUrlTtlMs ?? 5 * 60 * 1000,
 			signedUrlExpiredStatus: options.signedUrlExpiredStatus ?? 403,
-			createdJobTiming: { pendingMs: 200, processingMsPerFile: 300, ...options.createdJobTiming },
+			createdJobTiming: { pendingMs: 200, processingMsPerFile: 300, processingMsCycle: null, ...options.createdJobTiming },
 			cancelResponse: options.cancelResponse ?? 'job',
 			listPagination: options.listPagination ?? 'full',
 			plan: normalisePlan(options.plan),
@@ -95,6 +94,15 @@ async function startSimulator(options = {}) {
 
 	const view = (job) => jobView(job, now(), downloads.links);
 
+	// Account webhooks and per-job callbacks (simulator/webhooks.js), fed by 'job-created'.
+	const webhooks = createWebhooks({
+		jobView: (jobId) => (jobs.has(jobId) ? view(jobs.get(jobId)) : undefined),
+		callbackOf: (jobId) => jobs.get(jobId)?.fields,
+		speed: () => speed,
+		now,
+		events,
+	});
+
 	/** Stores a job (spec already complete) and announces it. */
 	function createJob(spec) {
 		const job = normaliseSpec({ ...spec, downloads: spec.downloads ?? settings.downloadMode }, now());
@@ -102,7 +110,7 @@ async function startSimulator(options = {}) {
 		if (spec.fields) job.fields = spec.fields;
 		if (spec.idempotencyKey) job.idempotencyKey = spec.idempotencyKey;
 		jobs.set(job.jobId, job);
-		stats.jobsCreated++;
+		if (spec.inputs) stats.jobsCreated++;
 		events.emit('job-created', view(job), job);
 		return job;
 	}
@@ -122,12 +130,14 @@ async function startSimulator(options = {}) {
 
 	/** Empties jobs, faults, statistics, idempotency keys and files; restores the settings to the start options. */
 	function reset() {
+		webhooks.reset(); // webhooks
 		jobs.clear();
 		faults = [];
 		stats = emptyStats();
 		windows = new Map();
 		idempotency = new Map();
 		clockOffset = 0;
+		createdViaPost = 0;
 		removeJobFiles();
 		for (const key of Object.keys(settings)) delete settings[key];
 		configure(initialSettings());
@@ -142,6 +152,8 @@ async function startSimulator(options = {}) {
 	server = http.createServer((req, res) => {
 		handle(req, res).catch((error) => {
 			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
+			// A body that fails midway (a result file gone) ends the connection instead of hanging.
+			else res.destroy();
 		});
 	});
 	// Keep-alive sockets would hold the process open after close(); answers are cheap anyway.
@@ -152,6 +164,8 @@ async function startSimulator(options = {}) {
 	storageServer = http.createServer((req, res) => {
 		handleStorage(req, res).catch((error) => {
 			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
+			// A body that fails midway (a result file gone) ends the connection instead of hanging.
+			else res.destroy();
 		});
 	});
 	storageServer.keepAliveTimeout = 1;
@@ -233,6 +247,7 @@ async function startSimulator(options = {}) {
 			if (isDownload) {
 				return await downloads.serveApi(req, res, segments, record.download, globalFault, reply);
 			}
+			if (webhooks.handleApi(req, url, reply)) return; // webhooks
 			if (req.method === 'GET' && url.pathname === '/api/jobs') return listJobs(url, reply);
 			if (req.method === 'POST' && url.pathname === '/api/jobs') {
 				return await handleCreate(req, res, {
@@ -245,6 +260,7 @@ async function startSimulator(options = {}) {
 					inFlightKeys,
 					jobs,
 					createRequests: stats.createRequests,
+					nextCreatedIndex: () => createdViaPost++,
 					createJob,
 					currentStatus: (job) => view(job).status,
 					answer: reply,
@@ -398,6 +414,11 @@ async function startSimulator(options = {}) {
 				return send(res, 200, { ok: true });
 			}
 			if (req.method === 'GET' && route === '/stats') return send(res, 200, publicStats());
+			if (route.startsWith('/webhooks/')) {
+				// webhooks
+				const handled = await webhooks.handleAdmin(req, route.slice('/webhooks'.length), url, readJson, (status, body) => send(res, status, body));
+				if (handled !== false) return handled;
+			}
 			if (req.method === 'GET' && route === '/config') return send(res, 200, publicSettings());
 			if (req.method === 'POST' && route === '/config') {
 				const body = await readJson(req);
@@ -471,6 +492,8 @@ async function startSimulator(options = {}) {
 		/** The temp folder holding uploads (removed on close). */
 		tmpDir,
 		events,
+		/** Account webhooks: endpoints, deliveries, test events, forged deliveries (simulator/webhooks.js). */
+		webhooks,
 		addJob,
 		addFault,
 		reset,
@@ -501,6 +524,7 @@ async function startSimulator(options = {}) {
 		resetStats: () => (stats = emptyStats()),
 		stats: publicStats,
 		close: async () => {
+			webhooks.close(); // webhooks
 			await Promise.all([closeServer(server), closeServer(storageServer)]);
 			events.removeAllListeners();
 			fs.rmSync(tmpDir, { recursive: true, force: true });

@@ -45,7 +45,8 @@ function normaliseSpec(spec = {}, now) {
 		results: spec.results,
 		extra: spec.extra ?? {},
 		faults: (spec.faults ?? []).map((fault) => ({ times: 1, ...fault })),
-		createdAt: spec.createdAt === undefined ? now : Date.parse(spec.createdAt),
+		// createdAt: an ISO date; ageMs: created that long before now (fixtures that stay recent).
+		createdAt: spec.createdAt === undefined ? now - (spec.ageMs ?? 0) : Date.parse(spec.createdAt),
 		// The job's clock starts at its first read instead of now (for runs that boot slowly).
 		startsOnFirstRead: spec.startsOnFirstRead === true,
 		// How result files are offered: api | storage | redirect | data (undefined: the simulator's default).

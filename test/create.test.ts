@@ -118,6 +118,15 @@ describe('Job → Create', () => {
 		expect(batched.items[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
+	it('pairs each result of a batched job to the item its file came from (Output: Results)', async () => {
+		const items = [withFiles({ data: PNG('one') }), withFiles({ data: PNG('two') })];
+		const result = await run(simulator(), waitAndDownload({ options: { batching: 'allItems', output: 'results' } }), { items });
+		expect(result.items.map((item) => [item.json.filename, item.pairedItem])).toEqual([
+			['one.webp', { item: 0 }],
+			['two.webp', { item: 1 }],
+		]);
+	});
+
 	describe('never two jobs for one request', () => {
 		const posts = () => simulator().requests().filter((request) => request.method === 'POST');
 

@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { deriveResult, derivedSize } from '../simulator';
 import type { SimulatorResultEntry } from '../simulator';
 import { useSimulator } from './helpers';
@@ -108,33 +110,6 @@ describe('Simulator: POST /api/jobs', () => {
 		const { bytes } = await download(result.downloadUrl as string);
 		expect(bytes.length).toBe(expected.length);
 		expect(bytes.equals(expected)).toBe(true);
-	});
-
-	it('processingMsRange gives each upload a duration in the range, the same for the same files', async () => {
-		simulator().configure({ createdJobTiming: { pendingMs: 0, processingMsRange: [1000, 5000] } });
-		const durationOf = (jobId: unknown) => {
-			const transitions = simulator().timeline(String(jobId))?.transitions ?? [];
-			return (transitions.find((step) => step.status === 'completed')?.at ?? NaN) - (transitions[0]?.at ?? NaN);
-		};
-		const durations: number[] = [];
-		for (let index = 0; index < 12; index++) {
-			const created = await create(BASE_FIELDS, [{ name: `item-${index}.bin`, bytes: bytesOf(100 + index) }]);
-			durations.push(durationOf(created.body.jobId));
-		}
-		for (const duration of durations) {
-			expect(duration).toBeGreaterThanOrEqual(1000);
-			expect(duration).toBeLessThanOrEqual(5000);
-		}
-		// Spread over the range, not one value, and not the per-file default (300 ms).
-		expect(new Set(durations).size).toBeGreaterThan(6);
-		expect(Math.max(...durations) - Math.min(...durations)).toBeGreaterThan(1500);
-		// The same upload again (no Idempotency-Key: a new job) takes exactly as long.
-		const again = await create(BASE_FIELDS, [{ name: 'item-3.bin', bytes: bytesOf(103) }]);
-		expect(durationOf(again.body.jobId)).toBe(durations[3]);
-		expect(() => simulator().configure({ createdJobTiming: { processingMsRange: [5, 1] } })).toThrow(/processingMsRange/);
-		simulator().configure({ createdJobTiming: { processingMsRange: null, processingMsPerFile: 300 } });
-		const perFile = await create(BASE_FIELDS, [{ name: 'item-3.bin', bytes: bytesOf(103) }]);
-		expect(durationOf(perFile.body.jobId)).toBe(300);
 	});
 
 	it('compress keeps each input name and type; formats and compressions apply per file', async () => {
@@ -341,6 +316,42 @@ describe('Simulator: POST /api/jobs', () => {
 		});
 	});
 
+	it('a client that goes away mid-upload leaves no job and no file, and its idempotency key stays free', async () => {
+		const head = new TextEncoder().encode(
+			'--XYZ\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n',
+		);
+		const body = new ReadableStream<Uint8Array>({
+			start(controller) {
+				controller.enqueue(head);
+				controller.enqueue(bytesOf(300_000));
+			},
+		});
+		const abort = new AbortController();
+		const init = {
+			method: 'POST',
+			body,
+			duplex: 'half',
+			signal: abort.signal,
+			headers: {
+				'x-api-key': simulator().apiKey,
+				'content-type': 'multipart/form-data; boundary=XYZ',
+				'idempotency-key': 'gone',
+			},
+		};
+		const pending = fetch(`${simulator().url}/api/jobs`, init as RequestInit).catch((error: Error) => error);
+		for (let i = 0; i < 100 && simulator().storedUploads().length === 0; i++) await sleep(20);
+		expect(simulator().storedUploads()).toHaveLength(1);
+		abort.abort();
+		expect(await pending).toMatchObject({ name: 'AbortError' });
+		for (let i = 0; i < 100 && simulator().createRequests()[0].status === undefined; i++) await sleep(20);
+		expect(simulator().createRequests()[0].status).toBe('aborted');
+		expect(simulator().storedUploads()).toEqual([]);
+		expect(simulator().jobsCreated()).toBe(0);
+		const retried = await create(BASE_FIELDS, one, { 'x-api-key': simulator().apiKey, 'idempotency-key': 'gone' });
+		expect(retried.status).toBe(200);
+		expect(simulator().jobsCreated()).toBe(1);
+	});
+
 	describe('faults', () => {
 		it('dropAfterUpload creates the job, drops the answer, and a retry with the same key gets that job', async () => {
 			simulator().addFault({ path: '/api/jobs', method: 'POST', dropAfterUpload: true });
@@ -355,14 +366,36 @@ describe('Simulator: POST /api/jobs', () => {
 			expect(simulator().jobsCreated()).toBe(1);
 		});
 
+		it('a client gone during a delayed POST creates nothing and does not block a retry with its key', async () => {
+			simulator().addFault({ path: '/api/jobs', method: 'POST', delayMs: 300 });
+			const headers = { 'x-api-key': simulator().apiKey, 'idempotency-key': 'delayed' };
+			const abort = new AbortController();
+			const first = fetch(`${simulator().url}/api/jobs`, {
+				method: 'POST',
+				body: form(BASE_FIELDS, one),
+				headers,
+				signal: abort.signal,
+			}).catch((error: Error) => error);
+			for (let i = 0; i < 100 && simulator().requests().length === 0; i++) await sleep(10);
+			abort.abort();
+			expect(await first).toMatchObject({ name: 'AbortError' });
+			for (let i = 0; i < 100 && simulator().createRequests()[0]?.status === undefined; i++) await sleep(20);
+			expect(simulator().createRequests()[0].status).toBe('aborted');
+			expect(simulator().jobsCreated()).toBe(0);
+			expect((await create(BASE_FIELDS, one, headers)).status).toBe(200);
+			expect(simulator().jobsCreated()).toBe(1);
+		});
+
 		it('a status fault on POST answers without creating anything; GETs are not affected', async () => {
 			const job = simulator().addJob({ processingMs: 0 });
 			simulator().addFault({ path: '/api/jobs', method: 'POST', status: 503 });
 			expect((await getJob(job.jobId)).status).toBe('completed');
 			const response = await create(BASE_FIELDS, one);
 			expect(response).toEqual({ status: 503, body: { error: 'Queue unavailable. Retry with backoff.' } });
-			expect(simulator().jobsCreated()).toBe(1);
+			// Jobs added by the test (addJob, fixtures) are not counted: only POST /api/jobs creations.
+			expect(simulator().jobsCreated()).toBe(0);
 			expect((await create(BASE_FIELDS, one)).status).toBe(200);
+			expect(simulator().jobsCreated()).toBe(1);
 		});
 	});
 

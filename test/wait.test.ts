@@ -34,6 +34,32 @@ describe('Job → Get with Wait for Completion', () => {
 		expect(result.items[0].json.waitDetails).toBeUndefined();
 	});
 
+	describe('cancelled jobs', () => {
+		// A job cancelled while pending never finishes: the wait ends at once instead of at the timeout.
+		const cancelledJob = async () => {
+			const job = simulator().addJob({ pendingMs: 60_000 });
+			const cancelled = await fetch(`${simulator().url}/api/jobs/${job.jobId}`, {
+				method: 'DELETE',
+				headers: { authorization: `Bearer ${simulator().apiKey}` },
+			});
+			expect(cancelled.status).toBe(200);
+			return job;
+		};
+
+		it('fail the item at once by default, saying the job was cancelled', async () => {
+			const job = await cancelledJob();
+			const result = await run(simulator(), waitFor(job.jobId, { timeout: 30 }));
+			expect(result.error?.message).toBe(`Convertly job "${job.jobId}" was cancelled`);
+			expect(simulator().requestsFor(job.jobId).filter((request) => request.method === 'GET')).toHaveLength(1);
+		});
+
+		it('are output with On Failure = output', async () => {
+			const job = await cancelledJob();
+			const result = await run(simulator(), waitFor(job.jobId, { timeout: 30, onFailure: 'output' }));
+			expect(result.items[0].json).toMatchObject({ jobId: job.jobId, status: 'cancelled' });
+		});
+	});
+
 	describe('failed jobs', () => {
 		it('fail the item by default, with the job’s error, its ID and the file counts', async () => {
 			const job = simulator().addJob({ outcome: 'failed', totalFiles: 3, failedFiles: 2, processingMs: 300, errorMessage: 'Unsupported codec.' });
@@ -164,9 +190,17 @@ describe('Job → Get with Wait for Completion', () => {
 		const jobs = Array.from({ length: 20 }, () => simulator().addJob({ processingMs: 1500, startsOnFirstRead: true }));
 		const result = await run(simulator(), waitFor('={{ $json.id }}'), { items: jobs.map((job) => ({ id: job.jobId })) });
 		expect(result.items.map((item) => item.json.status)).toEqual(jobs.map(() => 'completed'));
-		const times = simulator().requests().map((request) => request.at);
-		// One job: 1.5 s plus at most one poll interval (1 s + 10 % jitter); twenty in a row: 40 s.
-		expect(Math.max(...times) - Math.min(...times)).toBeLessThan(3000);
+		// Awaited together: every job was first checked before any job had finished, which an item
+		// after item wait (twenty times 1.5 s) could never do. (Load-independent; wall time is the benchmark's.)
+		const firstChecks = jobs.map((job) => simulator().requestsFor(job.jobId)[0]);
+		const firstCompleted = Math.min(
+			...simulator()
+				.requests()
+				.filter((request) => request.jobStatus === 'completed')
+				.map((request) => request.at),
+		);
+		expect(firstChecks.every((request) => request.jobStatus === 'pending' || request.jobStatus === 'processing')).toBe(true);
+		expect(Math.max(...firstChecks.map((request) => request.at))).toBeLessThan(firstCompleted);
 		expect(simulator().requests().length).toBeLessThanOrEqual(20 * 4);
 	});
 

@@ -2,7 +2,7 @@ import type { ConvertlyJob } from '../nodes/Convertly/helpers/job';
 import { POLL_JITTER, waitForJob } from '../nodes/Convertly/wait/waitForJob';
 
 /** A fake clock: sleeping advances it; each fetch takes `requestMs`. */
-function scenario(statuses: string[], { requestMs = 50, random = () => 0.5 } = {}) {
+function scenario(statuses: string[], { requestMs = 50, random = (): number => 0.5 } = {}) {
 	let now = 1_000_000;
 	const sleeps: number[] = [];
 	const fetches: Array<{ at: number; deadline: number }> = [];

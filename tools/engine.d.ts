@@ -1,5 +1,5 @@
 // Types for the engine runner (plain JS so that it may use Node built-ins).
-import type { ExecutionError, IBinaryData, INodeExecutionData, IRun } from 'n8n-workflow';
+import type { ExecutionError, IBinaryData, INodeExecutionData, INodeListSearchResult, IRun } from 'n8n-workflow';
 
 export interface CredentialData {
 	apiKey: string;
@@ -63,3 +63,19 @@ export function testCredential(
 	credentials: CredentialData,
 	dist?: string,
 ): Promise<{ status: 'OK' | 'Error'; message: string; statusCode: number }>;
+
+export interface ListSearchOptions {
+	/** The listSearch method's name, e.g. 'searchJobs'. */
+	method: string;
+	/** The search text typed in the picker. */
+	filter?: string;
+	/** The token of the previous page, when the editor asks for more. */
+	paginationToken?: string;
+	/** The node's current parameters (what the editor sends). */
+	parameters?: Record<string, unknown>;
+	credentials: CredentialData;
+	dist?: string;
+}
+
+/** Runs a listSearch method through n8n-core's LoadOptionsContext, as the editor's picker does. */
+export function listSearch(options: ListSearchOptions): Promise<INodeListSearchResult>;

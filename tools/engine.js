@@ -16,7 +16,8 @@ if (!process.env.N8N_USER_FOLDER) {
 }
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-const { WorkflowExecute, ExecutionLifecycleHooks, BinaryDataService } = require('n8n-core');
+const get = require('lodash/get');
+const { WorkflowExecute, ExecutionLifecycleHooks, BinaryDataService, LoadOptionsContext } = require('n8n-core');
 const { ICredentialsHelper, NodeHelpers, Workflow, NodeConnectionTypes } = require('n8n-workflow');
 // n8n-core's own copy of the DI container, which holds its services.
 const { Container } = require(require.resolve('@n8n/di', { paths: [path.dirname(require.resolve('n8n-core'))] }));
@@ -102,7 +103,8 @@ class InputNode {
 /**
  * Sends a credential type's `test.request` with the credential applied and judges the answer
  * by its `rules`, as n8n's credential tester does (any non-2xx fails; a matching
- * `responseCode` rule gives its message).
+ * `responseCode` rule gives its message; on a 2xx, a `responseSuccessBody` rule fails the test
+ * when get(body, key) === value).
  */
 function credentialTestNode(credentialType, resolve) {
 	return class CredentialTestNode {
@@ -127,6 +129,11 @@ function credentialTestNode(credentialType, resolve) {
 					status: 'Error',
 					message: rule ? rule.properties.message : `Received HTTP status code: ${response.statusCode}`,
 				};
+			} else {
+				// Like n8n's tester: the routing node's first item is judged (an array body's first entry).
+				const json = Array.isArray(response.body) ? response.body[0] : response.body;
+				const rule = rules.find((r) => r.type === 'responseSuccessBody' && get(json, r.properties.key) === r.properties.value);
+				if (rule) result = { status: 'Error', message: rule.properties.message };
 			}
 			return [[{ json: { ...result, statusCode: response.statusCode } }]];
 		}
@@ -315,6 +322,47 @@ async function testCredential(credentials, dist) {
 	return result.items[0].json;
 }
 
+/**
+ * Calls one of the node's listSearch methods the way the editor's resource locator does: n8n's
+ * DynamicNodeParametersService builds a one-node workflow ("Temp-Node") from the node's current
+ * parameters and credentials and calls the method on a LoadOptionsContext with the search text
+ * and the pagination token.
+ * @returns {Promise<import('n8n-workflow').INodeListSearchResult>}
+ */
+async function listSearch({ method, filter, paginationToken, parameters = {}, credentials, dist }) {
+	const { node: nodeType, credential } = loadPackage(dist);
+	const listSearchMethod = nodeType.methods?.listSearch?.[method];
+	if (typeof listSearchMethod !== 'function') throw new Error(`The node has no listSearch method "${method}"`);
+	const nodeTypes = nodeTypesOf({ [NODE_TYPE]: nodeType });
+	const node = {
+		parameters,
+		id: 'uuid-1234',
+		name: 'Temp-Node',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		credentials: { [credential.name]: { id: '1', name: 'Test credential' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const base = 'http://127.0.0.1:5678';
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper({ [credential.name]: credential }, credentials),
+		currentNodeParameters: parameters,
+		variables: {},
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: base,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+	};
+	const context = new LoadOptionsContext(workflow, workflow.nodes['Temp-Node'], additionalData, 'parameters.jobId');
+	const result = await listSearchMethod.call(context, filter, paginationToken);
+	// As n8n does: a numeric token is sent to the editor as text.
+	const token = result?.paginationToken;
+	return typeof token === 'number' ? { ...result, paginationToken: String(token) } : result;
+}
+
 /** A generated file of `size` bytes (byte i = i % 251), streamed so that size costs no memory. */
 function patternFile(size) {
 	const { Readable } = require('node:stream');
@@ -352,4 +400,16 @@ function binaryPath(binary) {
 	return binary.id ? Container.get(BinaryDataService).getPath(binary.id) : undefined;
 }
 
-module.exports = { runConvertly, testCredential, loadPackage, readBinary, binaryPath, storedBinaryFiles, NODE_TYPE };
+module.exports = {
+	runConvertly,
+	testCredential,
+	listSearch,
+	loadPackage,
+	readBinary,
+	binaryPath,
+	storedBinaryFiles,
+	NODE_TYPE,
+	TestCredentialsHelper,
+	nodeTypesOf,
+	binaryDataReady,
+};

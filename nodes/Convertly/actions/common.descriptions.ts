@@ -4,6 +4,42 @@ import { WAIT_LIMITS } from '../wait/completion';
 
 type DisplayShow = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
+/** The listSearch method behind Job ID → From List (methods/listSearch.ts). */
+export const JOB_SEARCH_METHOD = 'searchJobs';
+
+/**
+ * The Job ID as a resource locator: picked from the account's recent jobs, or given by ID
+ * (usually an expression). Workflows saved when Job ID was a plain text field keep their string
+ * value, which n8n passes through unchanged (see the Job ID row of Job → Get in the README).
+ */
+export function jobIdDescription(show: DisplayShow, description: string): INodeProperties {
+	return {
+		displayName: 'Job ID',
+		name: 'jobId',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a job...',
+				typeOptions: { searchListMethod: JOB_SEARCH_METHOD, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. a755a89a-3a63-4f3e-88ff-7fef50d42d7d',
+				hint: 'The jobId of a Convertly job, usually mapped from an earlier node, e.g. {{ $json.jobId }}',
+			},
+		],
+		displayOptions: { show },
+	};
+}
+
 /** Wait for Completion and its options, shared by every operation that can wait for a job. */
 export function waitDescription(show: DisplayShow): INodeProperties[] {
 	return [
@@ -17,11 +53,25 @@ export function waitDescription(show: DisplayShow): INodeProperties[] {
 			displayOptions: { show },
 		},
 		{
+			displayName:
+				'While it waits, this execution stays open and holds its items. Jobs that take more than a few minutes are better handled by the Convertly Trigger node (webhooks).',
+			name: 'waitNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { ...show, waitForCompletion: [true] } },
+		},
+		{
 			displayName: 'Wait Options',
 			name: 'waitOptions',
 			type: 'collection',
 			placeholder: 'Add Wait Option',
-			default: {},
+			// Shown filled in, so the user sees what the wait will do without adding each option.
+			default: {
+				pollInterval: WAIT_LIMITS.defaultPollIntervalSeconds,
+				timeout: WAIT_LIMITS.defaultTimeoutSeconds,
+				onFailure: 'error',
+				onTimeout: 'error',
+			},
 			displayOptions: { show: { ...show, waitForCompletion: [true] } },
 			options: [
 				{
@@ -36,7 +86,7 @@ export function waitDescription(show: DisplayShow): INodeProperties[] {
 					name: 'onFailure',
 					type: 'options',
 					default: 'error',
-					description: 'What to do when the job ends with status "failed"',
+					description: 'What to do when the job ends with status "failed", or was cancelled before it started',
 					options: [
 						{
 							name: 'Output the Failed Job',

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 import type { ConvertlyJob } from '../helpers/job';
 import type { OutputMode } from '../helpers/output';
 import { jobToItems } from '../helpers/output';
+import { itemParameter } from '../helpers/parameters';
 import { jobItemsWithFiles } from '../files/download';
 import type { RunContext } from './router';
 
@@ -20,8 +21,8 @@ export interface FinishedJob {
  */
 export async function jobOutput(context: IExecuteFunctions, run: RunContext, finished: FinishedJob): Promise<INodeExecutionData[]> {
 	const { job, jobId, itemIndex, pairedItem, extra = {} } = finished;
-	const output = context.getNodeParameter('options.output', itemIndex, 'job') as OutputMode;
-	if (!(context.getNodeParameter('downloadResults', itemIndex, false) as boolean)) {
+	const output = itemParameter<OutputMode>(context, 'options.output', itemIndex, 'job');
+	if (!itemParameter(context, 'downloadResults', itemIndex, false)) {
 		const items = jobToItems(job, output, pairedItem, extra);
 		if (output === 'results' && items.length === 0) {
 			run.hints.add('noResults', {

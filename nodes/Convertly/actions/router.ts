@@ -22,8 +22,11 @@ export interface ItemOperation {
 	executeAll?(this: IExecuteFunctions, run: RunContext): Promise<INodeExecutionData[] | undefined>;
 }
 
+/** The value n8n gives Resource and Operation when the user picks its added "Custom API Call". */
+export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
 const operations: Record<string, Record<string, ItemOperation>> = {
-	job: { create: job.create, get: job.get },
+	job: { cancel: job.cancel, create: job.create, get: job.get, getAll: job.getAll },
 };
 
 /**
@@ -34,7 +37,14 @@ const operations: Record<string, Record<string, ItemOperation>> = {
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
+	// With Resource "Custom API Call" no Operation is shown, so it may be absent.
+	const operation = this.getNodeParameter('operation', 0, '') as string;
+	if (resource === CUSTOM_API_CALL || operation === CUSTOM_API_CALL) {
+		throw new NodeOperationError(this.getNode(), 'Custom API calls to Convertly are made with the HTTP Request node', {
+			description:
+				'This node only runs the operations in its list. For any other Convertly endpoint, add an HTTP Request node, set Authentication to "Predefined Credential Type", Credential Type to "Convertly API" and pick your Convertly credential: n8n then sends the API key for you. Use the full URL, e.g. GET https://convertly.sh/api/jobs (or your Base URL).',
+		});
+	}
 	const chosen = operations[resource]?.[operation];
 	if (!chosen) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" on "${resource}" is not supported`);

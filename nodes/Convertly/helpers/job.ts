@@ -12,7 +12,16 @@ export interface ConvertlyJob extends IDataObject {
 	results?: IDataObject | IDataObject[] | null;
 }
 
-export const TERMINAL_STATUSES = ['completed', 'failed'];
+/**
+ * Statuses after which a job never changes. Convertly documents completed and failed; a job
+ * cancelled while pending can never finish either (its status after cancelling is undocumented,
+ * "cancelled" is the likely one), so a wait must not spin on it until the timeout.
+ */
+export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled', 'canceled'];
+
+export function isCancelled(job: ConvertlyJob): boolean {
+	return job.status === 'cancelled' || job.status === 'canceled';
+}
 
 export function isTerminal(job: ConvertlyJob): boolean {
 	return TERMINAL_STATUSES.includes(job.status);

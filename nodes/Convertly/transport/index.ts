@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -96,6 +97,11 @@ export class ConvertlyClient {
 		readonly baseUrl: string,
 		maxConcurrency: number,
 		private readonly signal: AbortSignal,
+		/**
+		 * Handed to n8n's request helper, which otherwise loads and decrypts the credential again
+		 * for every request (in n8n: a database read and a decryption each time).
+		 */
+		private readonly credentials: ICredentialsDecrypted,
 	) {
 		this.slots = new Semaphore(maxConcurrency);
 		this.stopped = new Promise<void>((resolve) => {
@@ -113,8 +119,11 @@ export class ConvertlyClient {
 		maxConcurrency: number,
 		signal: AbortSignal = new AbortController().signal,
 	): Promise<ConvertlyClient> {
-		const credentials = await context.getCredentials<{ baseUrl?: string }>('convertlyApi');
-		return new ConvertlyClient(context, normaliseBaseUrl(credentials.baseUrl), maxConcurrency, signal);
+		const data = await context.getCredentials('convertlyApi');
+		const reference = context.getNode().credentials?.convertlyApi;
+		const credentials = { id: reference?.id ?? '', name: reference?.name ?? '', type: 'convertlyApi', data };
+		const baseUrl = normaliseBaseUrl(typeof data.baseUrl === 'string' ? data.baseUrl : undefined);
+		return new ConvertlyClient(context, baseUrl, maxConcurrency, signal, credentials);
 	}
 
 	get node(): INode {
@@ -327,7 +336,9 @@ export class ConvertlyClient {
 		try {
 			const response = (
 				authenticated
-					? await this.context.helpers.httpRequestWithAuthentication.call(this.context, 'convertlyApi', requestOptions)
+					? await this.context.helpers.httpRequestWithAuthentication.call(this.context, 'convertlyApi', requestOptions, {
+							credentialsDecrypted: this.credentials,
+						})
 					: await this.context.helpers.httpRequest(requestOptions)
 			) as IN8nHttpFullResponse;
 			return {

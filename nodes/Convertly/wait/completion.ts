@@ -1,8 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { ExecutionHints } from '../helpers/hints';
+import { addLongWaitHint } from '../helpers/hints';
 import type { ConvertlyJob } from '../helpers/job';
-import { describeFiles } from '../helpers/job';
+import { describeFiles, isCancelled } from '../helpers/job';
+import { itemParameter } from '../helpers/parameters';
 import type { ConvertlyClient } from '../transport';
 import { waitForJob } from './waitForJob';
 
@@ -28,13 +31,11 @@ export interface CompletedWait {
 	job: ConvertlyJob;
 	/** Fields to add to the output items (waitDetails when asked for). */
 	extra: IDataObject;
-	/** How much of the timeout the wait used, 0–1, for the execution hint. */
-	timeoutUsed: number;
 }
 
 /** Whether the item asks to wait (Get and Create share the parameter). */
 export function wantsToWait(context: IExecuteFunctions, itemIndex: number): boolean {
-	return context.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
+	return itemParameter(context, 'waitForCompletion', itemIndex, false);
 }
 
 /**
@@ -43,11 +44,11 @@ export function wantsToWait(context: IExecuteFunctions, itemIndex: number): bool
  */
 export async function awaitCompletion(
 	context: IExecuteFunctions,
-	client: ConvertlyClient,
+	{ client, hints }: { client: ConvertlyClient; hints: ExecutionHints },
 	jobId: string,
 	itemIndex: number,
 ): Promise<CompletedWait> {
-	const settings = context.getNodeParameter('waitOptions', itemIndex, {}) as WaitSettings;
+	const settings = itemParameter<WaitSettings>(context, 'waitOptions', itemIndex, {});
 	const pollIntervalSeconds = settings.pollInterval ?? WAIT_LIMITS.defaultPollIntervalSeconds;
 	const timeoutSeconds = settings.timeout ?? WAIT_LIMITS.defaultTimeoutSeconds;
 	if (!(pollIntervalSeconds >= WAIT_LIMITS.minPollIntervalSeconds)) {
@@ -71,10 +72,17 @@ export async function awaitCompletion(
 		sleep: async (ms) => await client.sleep(ms, itemIndex),
 	});
 	const { job } = outcome;
+	addLongWaitHint(hints, jobId, outcome.waitedMs / (timeoutSeconds * 1000));
 
 	if (outcome.timedOut && settings.onTimeout !== 'output') {
 		throw new NodeOperationError(context.getNode(), `Convertly job "${jobId}" did not finish within ${timeoutSeconds} s`, {
 			description: `Last status: ${job.status}, progress ${job.progress ?? 0}%, ${describeFiles(job)}. Raise "Timeout" (up to ${WAIT_LIMITS.maxTimeoutSeconds} s), set "On Timeout" to output the last job seen, or, for very long jobs, use the Convertly Trigger node (webhooks) or a loop with a Wait node.`,
+			itemIndex,
+		});
+	}
+	if (isCancelled(job) && settings.onFailure !== 'output') {
+		throw new NodeOperationError(context.getNode(), `Convertly job "${jobId}" was cancelled`, {
+			description: 'Someone cancelled the job before it started, so it will never finish. Set "On Failure" to "Output the Failed Job" to handle such jobs in the workflow instead of stopping.',
 			itemIndex,
 		});
 	}
@@ -96,5 +104,5 @@ export async function awaitCompletion(
 				},
 			}
 		: {};
-	return { job, extra, timeoutUsed: outcome.waitedMs / (timeoutSeconds * 1000) };
+	return { job, extra };
 }

@@ -230,9 +230,12 @@ export async function executeAll(this: IExecuteFunctions, run: RunContext): Prom
 		}
 	}
 	if (included.length === 0) return failed;
-	const pairedItem = included.map((item) => ({ item }));
+	const pairedToAll = included.map((item) => ({ item }));
 	const output = await createAndFinish(this, run, files, included);
-	return [...output.map((item) => ({ ...item, pairedItem })), ...failed];
+	// One result per file, in upload order: each result item is paired to the item its file came from.
+	const perFile = this.getNodeParameter('options.output', 0, 'job') === 'results' && output.length === files.length;
+	const paired = output.map((item, index) => ({ ...item, pairedItem: perFile ? { item: files[index].itemIndex } : pairedToAll }));
+	return [...paired, ...failed];
 }
 
 /** Batching "One Job per Item": sends the item's files as one job. */
@@ -276,7 +279,7 @@ async function createAndFinish(
 	let job = body as ConvertlyJob;
 	let extra: IDataObject = {};
 	if (wantsToWait(context, itemIndex)) {
-		({ job, extra } = await awaitCompletion(context, run.client, jobId, itemIndex));
+		({ job, extra } = await awaitCompletion(context, run, jobId, itemIndex));
 	}
 	return await jobOutput(context, run, { job, jobId, itemIndex, pairedItem: { item: itemIndex }, extra });
 }

@@ -1,26 +1,25 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { parseJobId } from '../../helpers/jobId';
+import { readJobId } from '../../helpers/jobId';
 import type { ConvertlyJob } from '../../helpers/job';
 import { awaitCompletion, wantsToWait } from '../../wait/completion';
-import { downloadDescription, maxConcurrencyOption, outputOption, waitDescription } from '../common.descriptions';
+import {
+	downloadDescription,
+	jobIdDescription,
+	maxConcurrencyOption,
+	outputOption,
+	waitDescription,
+} from '../common.descriptions';
 import { jobOutput } from '../jobOutput';
 import type { RunContext } from '../router';
 
 const showFor = { resource: ['job'], operation: ['get'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Job ID',
-		name: 'jobId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. a755a89a-3a63-4f3e-88ff-7fef50d42d7d',
-		description:
-			'The ID of the Convertly job, usually mapped from the jobId field of an earlier node with an expression',
-		displayOptions: { show: showFor },
-	},
+	jobIdDescription(
+		showFor,
+		'The Convertly job to get: pick one of the recent jobs, or give its ID (a UUID, usually mapped from the jobId field of an earlier node)',
+	),
 	...waitDescription(showFor),
 	...downloadDescription(showFor),
 	{
@@ -47,11 +46,11 @@ export function itemsInParallel(this: IExecuteFunctions, itemCount: number, maxC
 
 /** Gets one item's job (and waits for it and downloads its files when asked) and returns that item's output items. */
 export async function execute(this: IExecuteFunctions, run: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {
-	const jobId = parseJobId(this.getNode(), this.getNodeParameter('jobId', itemIndex), itemIndex);
+	const jobId = readJobId(this, itemIndex, run.hints);
 	let job: ConvertlyJob;
 	let extra: IDataObject = {};
 	if (wantsToWait(this, itemIndex)) {
-		({ job, extra } = await awaitCompletion(this, run.client, jobId, itemIndex));
+		({ job, extra } = await awaitCompletion(this, run, jobId, itemIndex));
 	} else {
 		job = await run.client.getJob(jobId, { itemIndex });
 	}
