@@ -210,6 +210,32 @@ function nodeTypesOf(types) {
 	};
 }
 
+/**
+ * What n8n hands an execution besides the workflow: lifecycle hooks, the credentials helper and
+ * the instance's URLs (absolute: n8n-core builds URLs from them and fails on empty ones).
+ */
+function additionalDataFor({ mode, executionId, workflowData, credentialsHelper, extra = {} }) {
+	const base = 'http://127.0.0.1:5678';
+	return {
+		executionId,
+		hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
+		credentialsHelper,
+		variables: {},
+		currentNodeExecutionIndex: 0,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: base,
+		...extra,
+	};
+}
+
 let executionCounter = 0;
 
 /**
@@ -247,24 +273,12 @@ function runWorkflow({ nodeType, typeName, parameters, credentialType, credentia
 	};
 	const workflow = new Workflow({ ...workflowData, nodeTypes });
 	const executionId = `exec-${++executionCounter}`;
-	const base = 'http://127.0.0.1:5678';
-	const additionalData = {
+	const additionalData = additionalDataFor({
+		mode: 'manual',
 		executionId,
-		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
+		workflowData,
 		credentialsHelper: new TestCredentialsHelper({ [credentialType.name]: credentialType }, credentials),
-		variables: {},
-		currentNodeExecutionIndex: 0,
-		webhookBaseUrl: `${base}/webhook`,
-		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-		webhookTestBaseUrl: `${base}/webhook-test`,
-		formBaseUrl: `${base}/form`,
-		formWaitingBaseUrl: `${base}/form-waiting`,
-		formTestBaseUrl: `${base}/form-test`,
-		mcpBaseUrl: `${base}/mcp`,
-		mcpTestBaseUrl: `${base}/mcp-test`,
-		restApiUrl: `${base}/rest`,
-		instanceBaseUrl: base,
-	};
+	});
 	// Started once n8n's binary data service is ready; cancel() is what n8n's Stop button calls.
 	let started;
 	let cancelled = false;
@@ -411,5 +425,6 @@ module.exports = {
 	NODE_TYPE,
 	TestCredentialsHelper,
 	nodeTypesOf,
+	additionalDataFor,
 	binaryDataReady,
 };

@@ -10,8 +10,8 @@ const path = require('node:path');
 const { Readable } = require('node:stream');
 
 // engine.js prepares n8n-core's environment (user folder, log level) before n8n-core loads.
-const { TestCredentialsHelper, nodeTypesOf, binaryDataReady } = require('./engine');
-const { WebhookContext, WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+const { TestCredentialsHelper, additionalDataFor, nodeTypesOf, binaryDataReady } = require('./engine');
+const { WebhookContext, WorkflowExecute } = require('n8n-core');
 const { Workflow, createRunExecutionData } = require('n8n-workflow');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -159,27 +159,8 @@ function createTrigger({ parameters = {}, webhookCredentials, apiCredentials, mo
 	const logs = [];
 	const runs = [];
 
-	function additionalData(executionId, extra = {}) {
-		const base = 'http://127.0.0.1:5678';
-		return {
-			executionId,
-			hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
-			credentialsHelper,
-			variables: {},
-			currentNodeExecutionIndex: 0,
-			webhookBaseUrl: `${base}/webhook`,
-			webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-			webhookTestBaseUrl: `${base}/webhook-test`,
-			formBaseUrl: `${base}/form`,
-			formWaitingBaseUrl: `${base}/form-waiting`,
-			formTestBaseUrl: `${base}/form-test`,
-			mcpBaseUrl: `${base}/mcp`,
-			mcpTestBaseUrl: `${base}/mcp-test`,
-			restApiUrl: `${base}/rest`,
-			instanceBaseUrl: base,
-			...extra,
-		};
-	}
+	const additionalData = (executionId, extra = {}) =>
+		additionalDataFor({ mode, executionId, workflowData, credentialsHelper, extra });
 
 	/**
 	 * Delivers one HTTP request to the trigger.
