@@ -5,7 +5,7 @@ import type { OutputMode } from '../helpers/output';
 import { jobToItems } from '../helpers/output';
 import { itemParameter } from '../helpers/parameters';
 import { jobItemsWithFiles } from '../files/download';
-import type { RunContext } from './router';
+import type { RunContext } from './types';
 
 export interface FinishedJob {
 	job: ConvertlyJob;

@@ -6,7 +6,7 @@ import type { ConvertlyJob } from '../../helpers/job';
 import { describeFiles } from '../../helpers/job';
 import { asJsonObject, convertlyErrorText } from '../../transport/errors';
 import { jobIdDescription } from '../common.descriptions';
-import type { RunContext } from '../router';
+import type { RunContext } from '../types';
 
 const showFor = { resource: ['job'], operation: ['cancel'] };
 

@@ -9,7 +9,7 @@ import { notConvertlyError } from '../../transport/errors';
 import { awaitCompletion, wantsToWait } from '../../wait/completion';
 import { downloadDescription, maxConcurrencyOption, outputOption, waitDescription } from '../common.descriptions';
 import { jobOutput } from '../jobOutput';
-import type { RunContext } from '../router';
+import type { RunContext } from '../types';
 
 const showFor = { resource: ['job'], operation: ['create'] };
 

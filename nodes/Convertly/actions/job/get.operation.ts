@@ -11,7 +11,7 @@ import {
 	waitDescription,
 } from '../common.descriptions';
 import { jobOutput } from '../jobOutput';
-import type { RunContext } from '../router';
+import type { RunContext } from '../types';
 
 const showFor = { resource: ['job'], operation: ['get'] };
 

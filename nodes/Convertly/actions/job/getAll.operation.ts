@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConvertlyClient } from '../../transport';
 import { notConvertlyError } from '../../transport/errors';
-import type { RunContext } from '../router';
+import type { RunContext } from '../types';
 
 const showFor = { resource: ['job'], operation: ['getAll'] };
 
