@@ -133,24 +133,54 @@ async function startServer(userFolder, port) {
 /** A tiny cookie-keeping client for n8n's internal REST API. */
 function restClient(baseUrl) {
 	let cookie = '';
-	const call = async (method, route, body) => {
+	const call = async (method, route, body, { signal } = {}) => {
 		const response = await fetch(`${baseUrl}${route}`, {
 			method,
+			signal,
 			headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const setCookie = response.headers.get('set-cookie');
 		if (setCookie) cookie = setCookie.split(';')[0];
-		const text = await response.text();
+		const buffer = Buffer.from(await response.arrayBuffer());
+		const text = buffer.toString('utf8');
 		let json;
 		try {
 			json = JSON.parse(text);
 		} catch {
 			json = undefined;
 		}
-		return { status: response.status, json, text };
+		return { status: response.status, json, text, buffer, headers: response.headers };
 	};
 	return { call, cookie: () => cookie };
+}
+
+/** Creates and activates a workflow over n8n's REST API; returns its id. */
+async function createActiveWorkflow(rest, workflow) {
+	const created = await rest.call('POST', '/rest/workflows', { active: false, settings: { executionOrder: 'v1' }, ...workflow });
+	if (created.status !== 200) throw new Error(`create workflow: ${created.status} ${created.text}`);
+	const { id, versionId } = created.json.data;
+	const activated = await rest.call('POST', `/rest/workflows/${id}/activate`, { versionId });
+	if (activated.status !== 200) throw new Error(`activate workflow: ${activated.status} ${activated.text}`);
+	return id;
+}
+
+/**
+ * POSTs to a production webhook (`{baseUrl}/webhook/{webhookPath}`), retrying 404s for about 10 s
+ * while n8n registers it after activation. `body` is sent as JSON, or as it is when a Buffer.
+ */
+async function postWebhook(baseUrl, webhookPath, body, headers = {}) {
+	const raw = Buffer.isBuffer(body);
+	for (let attempt = 0; ; attempt++) {
+		const response = await fetch(`${baseUrl}/webhook/${webhookPath}`, {
+			method: 'POST',
+			headers: { 'content-type': raw ? 'application/octet-stream' : 'application/json', ...headers },
+			body: raw ? body : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (response.status !== 404 || attempt >= 40) return { status: response.status, text };
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
 }
 
 const OWNER = { email: 'e2e@convertly.local', firstName: 'E2E', lastName: 'Convertly', password: 'Convertly-e2e-1' };
@@ -165,4 +195,6 @@ module.exports = {
 	nodeOutputs,
 	startServer,
 	restClient,
+	createActiveWorkflow,
+	postWebhook,
 };

@@ -15,6 +15,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
+const { createActiveWorkflow, postWebhook, restClient } = require('./lib');
+
 const ROOT = path.resolve(__dirname, '..');
 const RUNTIME = path.join(ROOT, 'e2e', 'n8n-runtime');
 const N8N_BIN = process.env.N8N_BIN ?? path.join(RUNTIME, 'node_modules', '.bin', 'n8n');
@@ -377,31 +379,6 @@ function workerEventLog(worker) {
 	return result;
 }
 
-/** A tiny cookie-keeping client for n8n's internal REST API. */
-function restClient(baseUrl) {
-	let cookie = '';
-	const call = async (method, route, body, { signal } = {}) => {
-		const response = await fetch(`${baseUrl}${route}`, {
-			method,
-			signal,
-			headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const setCookie = response.headers.get('set-cookie');
-		if (setCookie) cookie = setCookie.split(';')[0];
-		const buffer = Buffer.from(await response.arrayBuffer());
-		const text = buffer.toString('utf8');
-		let json;
-		try {
-			json = JSON.parse(text);
-		} catch {
-			json = undefined;
-		}
-		return { status: response.status, json, text, buffer, headers: response.headers };
-	};
-	return { call };
-}
-
 /** Owner account + one Convertly credential pointing at `simulator`; returns { rest, credentialId }. */
 async function setUpOwner(stack, simulator) {
 	const rest = restClient(stack.baseUrl);
@@ -417,30 +394,6 @@ async function setUpOwner(stack, simulator) {
 	});
 	if (credential.status !== 200) throw new Error(`credential: ${credential.status} ${credential.text}`);
 	return { rest, credentialId: credential.json.data.id };
-}
-
-/** Creates and activates a workflow; returns its id. Production webhooks then go through the queue. */
-async function createActiveWorkflow(rest, workflow) {
-	const created = await rest.call('POST', '/rest/workflows', { active: false, settings: { executionOrder: 'v1' }, ...workflow });
-	if (created.status !== 200) throw new Error(`create workflow: ${created.status} ${created.text}`);
-	const { id, versionId } = created.json.data;
-	const activated = await rest.call('POST', `/rest/workflows/${id}/activate`, { versionId });
-	if (activated.status !== 200) throw new Error(`activate workflow: ${activated.status} ${activated.text}`);
-	return id;
-}
-
-/** POSTs to a production webhook, retrying 404s while n8n registers it after activation. */
-async function postWebhook(baseUrl, webhookPath, body) {
-	for (let attempt = 0; ; attempt++) {
-		const response = await fetch(`${baseUrl}/webhook/${webhookPath}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (response.status !== 404 || attempt >= 40) return { status: response.status, text };
-		await sleep(250);
-	}
 }
 
 /** Execution rows from Postgres (n8n's execution_entity) for a workflow. */

@@ -53,19 +53,8 @@ const chain = (...nodes) => {
 };
 
 /** POSTs a file as the raw request body: n8n's Webhook node (v2) stores it as binary field `data`. */
-async function postFile(baseUrl, webhookPath, bytes, fileName, headers = {}) {
-	for (let attempt = 0; ; attempt++) {
-		const response = await fetch(`${baseUrl}/webhook/${webhookPath}`, {
-			method: 'POST',
-			headers: { 'content-type': 'image/png', 'content-disposition': `attachment; filename="${fileName}"`, ...headers },
-			body: bytes,
-		});
-		const text = await response.text();
-		// 404 while n8n registers the webhook a moment after activation.
-		if (response.status !== 404 || attempt >= 40) return { status: response.status, text };
-		await sleep(250);
-	}
-}
+const postFile = (baseUrl, webhookPath, bytes, fileName, headers = {}) =>
+	postWebhook(baseUrl, webhookPath, bytes, { 'content-type': 'image/png', 'content-disposition': `attachment; filename="${fileName}"`, ...headers });
 
 const inputFile = (name) => Buffer.from(`${name}:`.repeat(400));
 

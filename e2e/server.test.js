@@ -10,7 +10,7 @@ const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSimulator } = require('../simulator');
-const { ARTIFACTS, OWNER, ROOT, makeUserFolder, restClient, startServer } = require('./lib');
+const { ARTIFACTS, OWNER, ROOT, createActiveWorkflow, makeUserFolder, postWebhook, restClient, startServer } = require('./lib');
 
 const PORT = Number(process.env.E2E_N8N_PORT ?? 5699);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -104,10 +104,8 @@ describe('n8n server and editor', () => {
 		const types = await rest.call('GET', '/types/credentials.json');
 		const convertlyApi = types.json.find((type) => type.name === 'convertlyApi');
 		assert.ok(convertlyApi.authenticate !== undefined, 'authenticate is missing from the credential type the editor sees');
-		const created = await rest.call('POST', '/rest/workflows', {
+		await createActiveWorkflow(rest, {
 			name: 'Convertly via HTTP Request (e2e)',
-			active: false,
-			settings: { executionOrder: 'v1' },
 			connections: { Webhook: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
 			nodes: [
 				{
@@ -135,24 +133,11 @@ describe('n8n server and editor', () => {
 				},
 			],
 		});
-		assert.equal(created.status, 200, created.text);
-		const { id, versionId } = created.json.data;
-		const activated = await rest.call('POST', `/rest/workflows/${id}/activate`, { versionId });
-		assert.equal(activated.status, 200, activated.text);
 
 		simulator.resetStats();
-		let response;
-		for (let attempt = 0; attempt < 40; attempt++) {
-			response = await fetch(`${server.baseUrl}/webhook/convertly-http-request-e2e`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ jobId: DONE_JOB }),
-			});
-			if (response.status !== 404) break;
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
+		const response = await postWebhook(server.baseUrl, 'convertly-http-request-e2e', { jobId: DONE_JOB });
 		assert.equal(response.status, 200);
-		const job = await response.json();
+		const job = JSON.parse(response.text);
 		assert.equal(job.jobId, DONE_JOB);
 		assert.equal(job.status, 'completed');
 		const requests = simulator.requests().filter((request) => request.path === `/api/jobs/${DONE_JOB}`);
@@ -162,10 +147,8 @@ describe('n8n server and editor', () => {
 	});
 
 	it('a webhook-triggered workflow answers with the job', async () => {
-		const created = await rest.call('POST', '/rest/workflows', {
+		await createActiveWorkflow(rest, {
 			name: 'Convertly webhook (e2e)',
-			active: false,
-			settings: { executionOrder: 'v1' },
 			connections: { Webhook: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
 			nodes: [
 				{
@@ -188,24 +171,10 @@ describe('n8n server and editor', () => {
 				},
 			],
 		});
-		assert.equal(created.status, 200, created.text);
-		const { id, versionId } = created.json.data;
-		const activated = await rest.call('POST', `/rest/workflows/${id}/activate`, { versionId });
-		assert.equal(activated.status, 200, activated.text);
 
-		// Activation registers the production webhook a moment after the REST call returns.
-		let response;
-		for (let attempt = 0; attempt < 40; attempt++) {
-			response = await fetch(`${server.baseUrl}/webhook/convertly-e2e`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ jobId: DONE_JOB }),
-			});
-			if (response.status !== 404) break;
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
+		const response = await postWebhook(server.baseUrl, 'convertly-e2e', { jobId: DONE_JOB });
 		assert.equal(response.status, 200);
-		const job = await response.json();
+		const job = JSON.parse(response.text);
 		assert.equal(job.jobId, DONE_JOB);
 		assert.equal(job.status, 'completed');
 		assert.equal(job.results.length, 3);

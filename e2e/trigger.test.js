@@ -15,7 +15,7 @@ const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSimulator } = require('../simulator');
-const { ARTIFACTS, OWNER, ROOT, makeUserFolder, restClient, startServer } = require('./lib');
+const { ARTIFACTS, OWNER, ROOT, createActiveWorkflow, makeUserFolder, postWebhook, restClient, startServer } = require('./lib');
 
 const PORT = Number(process.env.E2E_TRIGGER_PORT ?? 5730);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -120,27 +120,18 @@ describe('Convertly Trigger in n8n', () => {
 		let url;
 
 		before(async () => {
-			const created = await rest.call('POST', '/rest/workflows', {
+			workflowId = await createActiveWorkflow(rest, {
 				name: 'Convertly Trigger (e2e)',
-				active: false,
-				settings: { executionOrder: 'v1' },
 				connections: {},
 				nodes: [triggerNode(production.webhookId, { events: ['conversion.completed', 'conversion.failed'], fetchJob: true }, credentials)],
 			});
-			assert.equal(created.status, 200, created.text);
-			workflowId = created.json.data.id;
 			production.workflowId = workflowId;
-			const activated = await rest.call('POST', `/rest/workflows/${workflowId}/activate`, { versionId: created.json.data.versionId });
-			assert.equal(activated.status, 200, activated.text);
 			url = `${server.baseUrl}/webhook/${production.webhookId}/webhook`;
 			production.url = url;
-			// Activation registers the webhook a moment after the call returns; an unsigned probe is refused.
-			const probe = await until('the production webhook', async () => {
-				const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-				return response.status === 404 ? undefined : response;
-			});
+			// Once the webhook is registered, an unsigned probe is refused.
+			const probe = await postWebhook(server.baseUrl, `${production.webhookId}/webhook`, {});
 			assert.equal(probe.status, 401);
-			assert.equal(await probe.text(), 'Unauthorized');
+			assert.equal(probe.text, 'Unauthorized');
 			endpoint = simulator.webhooks.addEndpoint({ url, secret });
 		});
 
@@ -248,16 +239,9 @@ describe('Convertly Trigger in n8n', () => {
 			trigger.webhookId = randomUUID();
 			trigger.credentials = credentials;
 			const { id: _id, ...body } = example;
-			const created = await rest.call('POST', '/rest/workflows', body);
-			assert.equal(created.status, 200, created.text);
-			const workflowId = created.json.data.id;
-			const activated = await rest.call('POST', `/rest/workflows/${workflowId}/activate`, { versionId: created.json.data.versionId });
-			assert.equal(activated.status, 200, activated.text);
+			const workflowId = await createActiveWorkflow(rest, body);
 			const url = `${server.baseUrl}/webhook/${trigger.webhookId}/webhook`;
-			await until('the example’s production webhook', async () => {
-				const response = await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-				return response.status !== 404;
-			});
+			assert.notEqual((await postWebhook(server.baseUrl, `${trigger.webhookId}/webhook`, {})).status, 404, 'the example’s production webhook');
 			simulator.webhooks.addEndpoint({ url, secret, eventTypes: ['conversion.completed'] });
 
 			const job = simulator.addJob({
