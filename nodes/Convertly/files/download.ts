@@ -12,6 +12,8 @@ import type { ConvertlyJob } from '../helpers/job';
 import type { OutputMode } from '../helpers/output';
 import { resultEntries } from '../helpers/output';
 import type { ConvertlyClient, DownloadBody } from '../transport';
+import { quote } from '../transport/errors';
+import { sanitiseFileName } from './fileName';
 
 /** A result file named by a job: where to fetch it and what to call it. */
 interface ResultFile {
@@ -24,7 +26,12 @@ interface ResultFile {
 	url?: string;
 	/** Why the file is missing, when Convertly says so. */
 	error?: string;
+	/** The file's size as Convertly gives it, which bounds a compressed download. */
+	size?: number;
 }
+
+/** How deep `file` / `files` may nest inside a result entry (media-tool and transfer results). */
+const MAX_RESULT_NESTING = 8;
 
 export interface DownloadOptions {
 	job: ConvertlyJob;
@@ -77,8 +84,8 @@ export async function jobItemsWithFiles(
 		refreshed ??= options.refreshJob().then(filesOf);
 		return await refreshed;
 	};
-	const binaries = await Promise.all(
-		files.map(async (file) => (file.url ? await fetchFile(context, client, file, options, freshFiles) : undefined)),
+	const binaries = await inBoundedQueue(files, client.maxConcurrency, async (file) =>
+		file.url ? await fetchFile(context, client, file, options, freshFiles) : undefined,
 	);
 
 	const missing = files
@@ -124,27 +131,65 @@ export async function jobItemsWithFiles(
 /** Every file a job's results name, in order: entries with a link, nested `file`/`files`. */
 function filesOf(job: ConvertlyJob): ResultFile[] {
 	const files: ResultFile[] = [];
-	const visit = (value: unknown, entry: number) => {
-		if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
-		const record = value as IDataObject;
-		const url = record.downloadUrl ?? record.download_url;
-		const looksLikeFile = 'downloadUrl' in record || 'download_url' in record || (typeof record.filename === 'string' && typeof record.error === 'string');
-		if (looksLikeFile) {
-			files.push({
-				position: files.length,
-				entry,
-				filename: stringOr(record.filename) ?? stringOr(record.name),
-				mimeType: stringOr(record.mimeType) ?? stringOr(record.mime_type),
-				url: stringOr(url),
-				error: stringOr(record.error) ?? stringOr(record.errorMessage),
-			});
-			return;
+	resultEntries(job).forEach((entry, index) => {
+		// Depth-first in result order, without recursion, so no answer can exhaust the stack.
+		const pending: Array<[unknown, number]> = [[entry, 0]];
+		while (pending.length > 0) {
+			const [value, depth] = pending.shift() as [unknown, number];
+			if (typeof value !== 'object' || value === null || Array.isArray(value) || depth > MAX_RESULT_NESTING) continue;
+			const record = value as IDataObject;
+			const url = record.downloadUrl ?? record.download_url;
+			const looksLikeFile = 'downloadUrl' in record || 'download_url' in record || (typeof record.filename === 'string' && typeof record.error === 'string');
+			if (looksLikeFile) {
+				files.push({
+					position: files.length,
+					entry: index,
+					filename: stringOr(record.filename) ?? stringOr(record.name),
+					mimeType: stringOr(record.mimeType) ?? stringOr(record.mime_type),
+					url: stringOr(url),
+					error: stringOr(record.error) ?? stringOr(record.errorMessage),
+					size: sizeOf(record),
+				});
+				continue;
+			}
+			const nested: unknown[] = [];
+			if (record.file) nested.push(record.file);
+			if (Array.isArray(record.files)) nested.push(...record.files);
+			pending.unshift(...nested.map((child): [unknown, number] => [child, depth + 1]));
 		}
-		if (record.file) visit(record.file, entry);
-		if (Array.isArray(record.files)) for (const file of record.files) visit(file, entry);
-	};
-	resultEntries(job).forEach((entry, index) => visit(entry, index));
+	});
 	return files;
+}
+
+function sizeOf(record: IDataObject): number | undefined {
+	for (const value of [record.finalSize, record.final_size, record.size, record.sizeBytes, record.bytes]) {
+		if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+	}
+	return undefined;
+}
+
+/**
+ * Maps the files with at most `size` at work at once, in order. After the first failure no new
+ * file is started, and the failure is thrown only once the files already at work have ended, so
+ * that nothing is still being written when the node has failed.
+ */
+async function inBoundedQueue<T, R>(entries: T[], size: number, map: (entry: T) => Promise<R>): Promise<R[]> {
+	const results = new Array<R>(entries.length);
+	let next = 0;
+	let failure: { error: unknown } | undefined;
+	const worker = async () => {
+		while (next < entries.length && !failure) {
+			const index = next++;
+			try {
+				results[index] = await map(entries[index]);
+			} catch (error) {
+				failure ??= { error };
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(size, entries.length)) }, worker));
+	if (failure) throw failure.error;
+	return results;
 }
 
 function stringOr(value: unknown): string | undefined {
@@ -158,7 +203,7 @@ async function fetchFile(
 	options: DownloadOptions,
 	freshFiles: () => Promise<ResultFile[]>,
 ): Promise<IBinaryData> {
-	const subject = `"${file.filename ?? `file ${file.position + 1}`}"`;
+	const subject = quote(sanitiseFileName(file.filename, `file ${file.position + 1}`));
 	const first = await fetchUrl(context, client, file, file.url as string, options.itemIndex, subject);
 	if (first.kind === 'ok') return first.value;
 	// Signed links expire after minutes: read the job again for a fresh link, and try once more.
@@ -188,9 +233,14 @@ async function fetchUrl(
 	} catch {
 		throw new NodeOperationError(context.getNode(), `The download link of ${subject} is not a valid URL`, { itemIndex });
 	}
+	const fallbackName = `result-${file.position + 1}`;
 	if (parsed.protocol === 'data:') {
-		const { bytes, mimeType } = decodeDataUrl(context, url, subject, itemIndex);
-		return { kind: 'ok', value: await context.helpers.prepareBinaryData(bytes, file.filename ?? 'result', file.mimeType ?? mimeType) };
+		// Decoded in a request slot, so that thousands of data: results are written a few at a time.
+		return await client.inSlot(itemIndex, async () => {
+			const { bytes, mimeType } = decodeDataUrl(context, url, subject, itemIndex);
+			const fileName = sanitiseFileName(file.filename, fallbackName);
+			return { kind: 'ok', value: await context.helpers.prepareBinaryData(bytes, fileName, file.mimeType ?? mimeType) };
+		});
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 		throw new NodeOperationError(context.getNode(), `The download link of ${subject} uses an unsupported scheme (${parsed.protocol})`, {
@@ -198,11 +248,19 @@ async function fetchUrl(
 			itemIndex,
 		});
 	}
-	return await client.download(url, { itemIndex, subject }, async (body: DownloadBody, headers: IDataObject) => {
+	return await client.download(url, { itemIndex, subject, expectedBytes: file.size }, async (body: DownloadBody, headers: IDataObject) => {
 		const mimeType = file.mimeType ?? headerValue(headers['content-type']) ?? undefined;
-		const fileName = file.filename ?? fileNameFrom(headers['content-disposition']) ?? parsed.pathname.split('/').pop() ?? 'result';
-		return await context.helpers.prepareBinaryData(body, fileName.replace(/[\\/]/g, '_'), mimeType);
+		const fileName = sanitiseFileName(file.filename ?? fileNameFrom(headers['content-disposition']) ?? lastSegment(parsed), fallbackName);
+		return await context.helpers.prepareBinaryData(body, fileName, mimeType);
 	});
+}
+
+function lastSegment(url: URL): string | undefined {
+	try {
+		return decodeURIComponent(url.pathname.split('/').pop() ?? '');
+	} catch {
+		return undefined;
+	}
 }
 
 function headerValue(value: unknown): string | undefined {
@@ -222,20 +280,31 @@ function fileNameFrom(disposition: unknown): string | undefined {
 	return /filename="?([^";]+)"?/i.exec(disposition)?.[1];
 }
 
-/** Decodes a data: URL locally (Convertly uses them when storage is off): nothing is fetched. */
+/**
+ * Decodes a data: URL locally (Convertly uses them when storage is off): nothing is fetched. Its
+ * size is bounded by the API answer it came in (REQUEST_LIMITS.maxJsonBytes).
+ */
 function decodeDataUrl(
 	context: BinaryContext,
 	url: string,
 	subject: string,
 	itemIndex: number,
 ): { bytes: Buffer; mimeType?: string } {
-	const match = /^data:([^,]*?),(.*)$/s.exec(url);
-	if (!match) {
-		throw new NodeOperationError(context.getNode(), `The data: link of ${subject} is malformed`, { itemIndex });
-	}
-	const [meta, payload] = [match[1], match[2]];
+	const malformed = () =>
+		new NodeOperationError(context.getNode(), `The data: link of ${subject} is malformed`, {
+			description: 'Convertly sent a result file inline, and its content could not be decoded. Run the job again; if it keeps happening, report it to Convertly support.',
+			itemIndex,
+		});
+	const comma = url.indexOf(',');
+	if (comma < 0) throw malformed();
+	const meta = url.slice('data:'.length, comma);
+	const payload = url.slice(comma + 1);
 	const isBase64 = /;base64$/i.test(meta);
 	const mimeType = meta.replace(/;base64$/i, '').split(';')[0] || undefined;
-	const bytes = isBase64 ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'utf8');
-	return { bytes, mimeType };
+	if (isBase64) return { bytes: Buffer.from(payload, 'base64'), mimeType };
+	try {
+		return { bytes: Buffer.from(decodeURIComponent(payload), 'utf8'), mimeType };
+	} catch {
+		throw malformed();
+	}
 }

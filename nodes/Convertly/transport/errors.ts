@@ -1,6 +1,7 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { REQUEST_LIMITS } from './limits';
 import type { Attempt } from './retry';
 
 /** What the failed request was about, so that the message can name it. */
@@ -19,16 +20,40 @@ export interface ErrorContext {
 export function convertlyErrorText(body: unknown): string | undefined {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
 	const text = (body as IDataObject).error;
-	return typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
+	return typeof text === 'string' && text.trim() !== '' ? truncate(text.trim(), 500) : undefined;
 }
 
+/**
+ * What an error keeps of an answer: its top-level plain fields, long texts cut, so that a huge or
+ * deeply nested answer never travels with the error into n8n's execution data.
+ */
 export function asJsonObject(body: unknown): JsonObject {
-	if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as JsonObject;
-	return { response: truncate(String(body ?? '')) };
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return { response: truncate(String(body ?? '')) };
+	const kept: JsonObject = {};
+	for (const [key, value] of Object.entries(body as IDataObject).slice(0, 20)) {
+		if (typeof value === 'string') kept[key] = truncate(value, 1000);
+		else if (typeof value === 'number' || typeof value === 'boolean' || value === null) kept[key] = value;
+	}
+	return kept;
 }
 
 function truncate(text: string, max = 200): string {
 	return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** A value from the user or a server as a message quotes it: in quotes, at most `max` characters. */
+export function quote(value: unknown, max = 80): string {
+	return `"${truncate(String(value), max)}"`;
+}
+
+/** A URL as messages may show it: without user:password@, query or fragment (signed links). */
+export function displayUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.origin}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+	} catch {
+		return 'an invalid address';
+	}
 }
 
 function contentTypeOf(headers: IDataObject): string {
@@ -47,7 +72,7 @@ export function notConvertlyError(
 ): NodeApiError {
 	return new NodeApiError(node, asJsonObject(result.body), {
 		message: `The Base URL does not look like the Convertly API (HTTP ${result.statusCode}, ${contentTypeOf(result.headers)})`,
-		description: `${context.baseUrl} answered with something that is not a Convertly API response. Set the Base URL in the Convertly API credential to https://convertly.sh (or to your proxy or the simulator), not to a web page, a proxy login page or another service.`,
+		description: `${displayUrl(context.baseUrl)} answered with something that is not a Convertly API response. Set the Base URL in the Convertly API credential to https://convertly.sh (or to your proxy or the simulator), not to a web page, a proxy login page or another service.`,
 		httpCode: String(result.statusCode),
 		itemIndex: context.itemIndex,
 	});
@@ -57,6 +82,20 @@ export function notConvertlyError(
 export function toApiError(node: INode, result: Attempt, context: ErrorContext): NodeApiError {
 	const { itemIndex } = context;
 	const retried = context.attempts > 1 ? ` The node tried ${context.attempts} times.` : '';
+	if (result.kind === 'refused') {
+		return new NodeApiError(node, {}, { message: result.message, description: result.description, itemIndex });
+	}
+	if (result.kind === 'network' && result.code === 'TIMEOUT') {
+		return new NodeApiError(
+			node,
+			{ connection: result.code },
+			{
+				message: `Convertly did not answer in time (${displayUrl(context.baseUrl)})`,
+				description: `No complete answer arrived within the node's time limit (each attempt may take at most ${Math.round(REQUEST_LIMITS.attemptTimeoutMs / 1000)} s, body included).${retried} Try again; if it keeps happening, check the Base URL and any proxy in between.`,
+				itemIndex,
+			},
+		);
+	}
 	if (result.kind === 'network') {
 		// n8n swaps a message that names a system error code for a generic one, so the code
 		// goes in the description.
@@ -64,7 +103,7 @@ export function toApiError(node: INode, result: Attempt, context: ErrorContext):
 			node,
 			{ connection: result.code },
 			{
-				message: `Could not reach Convertly at ${context.baseUrl}`,
+				message: `Could not reach Convertly at ${displayUrl(context.baseUrl)}`,
 				description: `The connection failed (${result.code}).${retried} Check the Base URL in the Convertly API credential and your network, then try again.`,
 				itemIndex,
 			},
@@ -101,7 +140,7 @@ export function toApiError(node: INode, result: Attempt, context: ErrorContext):
 			description = `The key is valid but its plan or permissions do not allow this (for example a locked format, too many files in one job, or a WordPress site token instead of a standard API key).${upgrade}`;
 			break;
 		case statusCode === 404 && context.jobId !== undefined:
-			message = `Job "${context.jobId}" was not found${said}`;
+			message = `Job ${quote(context.jobId)} was not found${said}`;
 			description =
 				'No job with this ID exists in the Convertly account that owns the API key. Check the Job ID (or the expression that produces it) and that the key belongs to the same account.';
 			break;

@@ -15,10 +15,12 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { ConvertlyJob } from '../helpers/job';
 import { Semaphore } from '../helpers/semaphore';
 import type { ErrorContext } from './errors';
-import { asJsonObject, notConvertlyError, toApiError } from './errors';
+import { asJsonObject, displayUrl, notConvertlyError, toApiError } from './errors';
+import { REQUEST_LIMITS } from './limits';
 import type { Attempt } from './retry';
-import { RETRY_POLICY, retryDelay } from './retry';
+import { retryDelay } from './retry';
 
+export { REQUEST_LIMITS } from './limits';
 export { parseRetryAfter, RETRY_POLICY } from './retry';
 
 export const DEFAULT_BASE_URL = 'https://convertly.sh';
@@ -28,7 +30,7 @@ export type ConvertlyContext = IExecuteFunctions | IWebhookFunctions | ILoadOpti
 
 export interface RequestScope {
 	itemIndex: number;
-	/** Epoch ms after which no retry starts. Defaults to now + plainRequestBudgetMs. */
+	/** Epoch ms by which the request ends, retries included. Defaults to now + plainRequestBudgetMs. */
 	deadline?: number;
 	/** Until this epoch ms, a 404 is retried like a 503 (a job created a moment ago). */
 	notFoundRetryUntil?: number;
@@ -69,7 +71,15 @@ export type DownloadResult<T> =
 	/** 401/403/404/410: a signed URL that expired or was revoked; a fresh one may work. */
 	| { kind: 'refused'; statusCode: number };
 
-const MAX_REDIRECTS = 5;
+export interface DownloadScope extends RequestScope {
+	/** The file, as messages name it. */
+	subject: string;
+	/** The size Convertly gave for the file, if any: a compressed answer may not inflate past it. */
+	expectedBytes?: number;
+}
+
+/** A download cut off by the node's own bounds (size, speed): final, never retried. */
+class DownloadBoundError extends Error {}
 
 /** Raised when the execution is stopped; never turned into an output item. */
 export class CancelledError extends NodeOperationError {}
@@ -92,6 +102,9 @@ export class ConvertlyClient {
 	/** How many requests were slowed down by a 429, for the execution hint. */
 	rateLimitedRequests = 0;
 
+	/** How many requests may be in flight at once (Max Concurrency). */
+	readonly maxConcurrency: number;
+
 	private constructor(
 		private readonly context: ConvertlyContext,
 		readonly baseUrl: string,
@@ -103,6 +116,7 @@ export class ConvertlyClient {
 		 */
 		private readonly credentials: ICredentialsDecrypted,
 	) {
+		this.maxConcurrency = maxConcurrency;
 		this.slots = new Semaphore(maxConcurrency);
 		this.stopped = new Promise<void>((resolve) => {
 			const stop = () => {
@@ -156,7 +170,7 @@ export class ConvertlyClient {
 	 * status listed in `acceptStatuses`. Everything else becomes an error naming what to do.
 	 */
 	async request(request: ApiRequest, scope: RequestScope): Promise<ApiResponse> {
-		const deadline = scope.deadline ?? Date.now() + RETRY_POLICY.plainRequestBudgetMs;
+		const deadline = scope.deadline ?? Date.now() + REQUEST_LIMITS.plainRequestBudgetMs;
 		const rules = { repeatable: request.repeatable ?? request.method === 'GET', notFoundRetryUntil: scope.notFoundRetryUntil };
 		const errorContext = (attempts: number, delay?: number): ErrorContext => ({
 			baseUrl: this.baseUrl,
@@ -185,12 +199,7 @@ export class ConvertlyClient {
 			if (delay === undefined || Date.now() + delay > deadline) {
 				throw toApiError(this.node, result, errorContext(attempt, delay));
 			}
-			if (result.kind === 'response' && result.statusCode === 429) {
-				this.rateLimitedRequests++;
-				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-			} else {
-				await this.sleep(delay, scope.itemIndex);
-			}
+			await this.pauseBeforeRetry(result, delay, scope.itemIndex);
 		}
 	}
 
@@ -198,13 +207,17 @@ export class ConvertlyClient {
 	 * Fetches a file and hands its streamed body to `consume` while holding a request slot, so
 	 * downloads obey Max Concurrency. The API key is sent only to the Base URL's origin, also
 	 * across redirects, which are followed here rather than by the HTTP library for that reason.
+	 * The body is bounded: it must keep arriving (REQUEST_LIMITS.downloadMinBytesPerWindow per
+	 * window), may not pass maxDownloadBytes, and a compressed answer may not inflate past what
+	 * the server announced or Convertly said the file's size is.
 	 */
 	async download<T>(
 		url: string,
-		scope: RequestScope & { subject: string },
+		scope: DownloadScope,
 		consume: (body: DownloadBody, headers: IDataObject) => Promise<T>,
 	): Promise<DownloadResult<T>> {
-		const deadline = scope.deadline ?? Date.now() + RETRY_POLICY.plainRequestBudgetMs;
+		const deadline = scope.deadline ?? Date.now() + REQUEST_LIMITS.plainRequestBudgetMs;
+		const errorContext = { url, itemIndex: scope.itemIndex, subject: scope.subject };
 		for (let attempt = 1; ; attempt++) {
 			await this.waitForRateLimitPause(deadline, scope.itemIndex, () => ({
 				baseUrl: this.baseUrl,
@@ -212,22 +225,7 @@ export class ConvertlyClient {
 				subject: scope.subject,
 				attempts: 0,
 			}));
-			const outcome = await this.queue(async () => {
-				const response = await this.followRedirects(url, deadline, scope.itemIndex);
-				if (response.kind === 'response' && response.statusCode < 300) {
-					try {
-						return { response, value: await consume(response.body as DownloadBody, response.headers) };
-					} catch (error) {
-						// The body broke off (dropped connection, reset): like no answer at all, so retried.
-						this.throwIfCancelled(scope.itemIndex);
-						const code: unknown = error?.code;
-						const broken: Attempt = { kind: 'network', code: typeof code === 'string' ? code : 'interrupted' };
-						return { response: broken, value: undefined };
-					}
-				}
-				await discard(response);
-				return { response, value: undefined };
-			}, scope.itemIndex);
+			const outcome = await this.queue(async () => await this.downloadOnce(url, scope, consume), scope.itemIndex);
 			const { response } = outcome;
 			if (response.kind === 'response' && response.statusCode < 300) return { kind: 'ok', value: outcome.value as T };
 			if (response.kind === 'response' && [401, 403, 404, 410].includes(response.statusCode)) {
@@ -235,15 +233,19 @@ export class ConvertlyClient {
 			}
 			const delay = retryDelay(response, attempt, { repeatable: true });
 			if (delay === undefined || Date.now() + delay > deadline) {
-				throw downloadError(this.node, response, { url, itemIndex: scope.itemIndex, subject: scope.subject, attempts: attempt });
+				throw downloadError(this.node, response, { ...errorContext, attempts: attempt });
 			}
-			if (response.kind === 'response' && response.statusCode === 429) {
-				this.rateLimitedRequests++;
-				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-			} else {
-				await this.sleep(delay, scope.itemIndex);
-			}
+			await this.pauseBeforeRetry(response, delay, scope.itemIndex);
 		}
+	}
+
+	/**
+	 * Runs work that is not a request (decoding a data: link into n8n's binary store) in a request
+	 * slot, so that it too stays within Max Concurrency and stops with the execution.
+	 */
+	async inSlot<T>(itemIndex: number, task: () => Promise<T>): Promise<T> {
+		this.throwIfCancelled(itemIndex);
+		return await this.queue(task, itemIndex);
 	}
 
 	/** Sleeps unless the execution is stopped first. */
@@ -260,6 +262,16 @@ export class ConvertlyClient {
 		}
 	}
 
+	/** Before the next attempt: a 429 pauses every request of the node, anything else this one. */
+	private async pauseBeforeRetry(result: Attempt, delay: number, itemIndex: number): Promise<void> {
+		if (result.kind === 'response' && result.statusCode === 429) {
+			this.rateLimitedRequests++;
+			this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+		} else {
+			await this.sleep(delay, itemIndex);
+		}
+	}
+
 	private async queue<T>(task: () => Promise<T>, itemIndex: number): Promise<T> {
 		try {
 			return await this.slots.run(task);
@@ -267,7 +279,13 @@ export class ConvertlyClient {
 			// The semaphore only refuses once stopped; anything else came from the task.
 			this.throwIfCancelled(itemIndex);
 			if (error instanceof NodeApiError) throw new NodeApiError(this.node, error as unknown as JsonObject);
-			throw new NodeOperationError(this.node, error as Error, { itemIndex });
+			if (error instanceof NodeOperationError) throw new NodeOperationError(this.node, error, { itemIndex });
+			// A system error's message can name n8n's internal paths: keep its code or kind only.
+			const code: unknown = error?.code ?? error?.name;
+			throw new NodeOperationError(this.node, 'The node could not handle Convertly\'s answer or store its file in n8n', {
+				description: `It failed with ${typeof code === 'string' ? code : 'an unknown error'}. If that is a file system error (ENOSPC, EMFILE), check the disk space and open-file limit of the n8n host; then run the node again.`,
+				itemIndex,
+			});
 		}
 	}
 
@@ -281,58 +299,163 @@ export class ConvertlyClient {
 		await this.sleep(wait, itemIndex);
 	}
 
+	/**
+	 * One attempt at an API request within its time limit (the attempt timeout, or what is left
+	 * before the deadline, body included). Redirects are followed only within the Base URL's
+	 * origin, and only for requests without a body: the key never leaves that origin.
+	 */
 	private async sendApiRequest(request: ApiRequest, deadline: number, itemIndex: number): Promise<Attempt> {
-		const body = request.body ? await request.body() : undefined;
-		return await this.send(
-			{
-				method: request.method,
-				url: `${this.baseUrl}${request.path}`,
-				qs: request.qs,
-				headers: request.headers,
-				body: body as IHttpRequestOptions['body'],
-				json: true,
-				// A streamed body must not be buffered for a possible redirect.
-				disableFollowRedirect: body !== undefined,
-			},
-			{ deadline, itemIndex, authenticated: true },
-		);
-	}
-
-	/** GETs a download URL, following up to MAX_REDIRECTS redirects with the key only on the API origin. */
-	private async followRedirects(url: string, deadline: number, itemIndex: number): Promise<Attempt> {
-		let current = url;
-		for (let hop = 0; ; hop++) {
-			const response = await this.send(
-				{ method: 'GET', url: current, encoding: 'stream', disableFollowRedirect: true },
-				{ deadline, itemIndex, authenticated: new URL(current).origin === this.apiOrigin },
-			);
-			if (response.kind !== 'response' || response.statusCode < 300 || response.statusCode >= 400) return response;
-			const location = response.headers.location;
-			await discard(response);
-			if (typeof location !== 'string' || hop >= MAX_REDIRECTS) {
-				return { kind: 'response', statusCode: 502, body: { error: `Too many or invalid redirects for ${current}` }, headers: {} };
+		// One second at least, so that the last check of a wait at its deadline can still be made.
+		const budget = Math.max(1_000, Math.min(REQUEST_LIMITS.attemptTimeoutMs, deadline - Date.now()));
+		const timer = timeLimit(budget);
+		const signal = AbortSignal.any([this.signal, timer.signal]);
+		try {
+			const body = request.body ? await request.body() : undefined;
+			let url = `${this.baseUrl}${request.path}`;
+			let qs = request.qs;
+			for (let hop = 0; ; hop++) {
+				const response = await this.send(
+					{ method: request.method, url, qs, headers: request.headers, body: body as IHttpRequestOptions['body'], json: true },
+					{ itemIndex, authenticated: true, signal },
+				);
+				const redirect = redirectTarget(response, url);
+				if (!redirect) return await this.readAnswer(response, signal, itemIndex);
+				await discard(response);
+				const refusal = this.refuseApiRedirect(redirect, hop, body !== undefined);
+				if (refusal) return refusal;
+				url = redirect.toString();
+				// The redirect's own query replaces the original one.
+				qs = undefined;
 			}
-			const next = new URL(location, current);
-			if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-				return { kind: 'response', statusCode: 502, body: { error: `Redirect to an unsupported address (${next.protocol})` }, headers: {} };
-			}
-			current = next.toString();
+		} finally {
+			timer.clear();
 		}
 	}
 
+	/** Why an API redirect is not followed, or undefined when it may be (same origin, no body). */
+	private refuseApiRedirect(target: URL, hop: number, hasBody: boolean): Attempt | undefined {
+		if (target.origin !== this.apiOrigin) {
+			return {
+				kind: 'refused',
+				message: `The Base URL redirected the request to another address (${target.origin})`,
+				description: `The node does not follow redirects away from the Base URL's origin (${this.apiOrigin}), so that the API key is never sent anywhere else. If Convertly or your proxy has moved, set the Base URL in the Convertly API credential to the new address.`,
+			};
+		}
+		if (hasBody) {
+			return {
+				kind: 'refused',
+				message: `The Base URL answered with a redirect (to ${displayUrl(target.toString())})`,
+				description: 'Requests that send files or data are never redirected, because the body would have to be held in memory to be sent again. Set the Base URL in the Convertly API credential to the address the redirect names.',
+			};
+		}
+		if (hop >= REQUEST_LIMITS.maxRedirects) return redirectLoop(displayUrl(target.toString()));
+		return undefined;
+	}
+
+	/** Reads an API answer's body into memory within maxJsonBytes and parses it as JSON when it is. */
+	private async readAnswer(response: Attempt, signal: AbortSignal, itemIndex: number): Promise<Attempt> {
+		if (response.kind !== 'response') return response;
+		let text: string | undefined;
+		try {
+			text = await readCapped(response.body, REQUEST_LIMITS.maxJsonBytes);
+		} catch (error) {
+			return this.interrupted(error, signal, itemIndex);
+		}
+		if (text === undefined) {
+			return {
+				kind: 'refused',
+				message: `Convertly's answer was too large (more than ${REQUEST_LIMITS.maxJsonBytes / 1024 / 1024} MiB)`,
+				description: 'The node reads API answers up to this size, far above any real Convertly answer, so that a faulty or hostile server cannot exhaust n8n\'s memory. Check the Base URL in the Convertly API credential.',
+			};
+		}
+		const body = parseJson(this.redact(text));
+		if (nestingDepth(body) > REQUEST_LIMITS.maxJsonDepth) {
+			return {
+				kind: 'refused',
+				message: `Convertly's answer is nested too deeply (more than ${REQUEST_LIMITS.maxJsonDepth} levels)`,
+				description: 'Real Convertly answers are a few levels deep. Check the Base URL in the Convertly API credential.',
+			};
+		}
+		return { ...response, body };
+	}
+
+	/** One download attempt: follow redirects, then hand the bounded body to `consume`. */
+	private async downloadOnce<T>(
+		url: string,
+		scope: DownloadScope,
+		consume: (body: DownloadBody, headers: IDataObject) => Promise<T>,
+	): Promise<{ response: Attempt; value?: T }> {
+		const stop = new AbortController();
+		const signal = AbortSignal.any([this.signal, stop.signal]);
+		const starting = timeLimit(REQUEST_LIMITS.downloadStartTimeoutMs, () => stop.abort(new DownloadBoundError('start')));
+		let response: Attempt;
+		try {
+			response = await this.followDownloadRedirects(url, signal, scope.itemIndex);
+		} finally {
+			starting.clear();
+		}
+		if (response.kind !== 'response' || response.statusCode >= 300) {
+			await discard(response);
+			return { response };
+		}
+		const bounded = boundBody(response.body, response.headers, scope.expectedBytes, stop);
+		try {
+			return { response, value: await consume(bounded.body as DownloadBody, response.headers) };
+		} catch (error) {
+			this.throwIfCancelled(scope.itemIndex);
+			const reason = bounded.reason();
+			if (reason) return { response: reason };
+			// The body broke off (dropped connection, reset): like no answer at all, so retried.
+			const code: unknown = error?.code;
+			return { response: { kind: 'network', code: typeof code === 'string' ? code : 'interrupted' } };
+		} finally {
+			bounded.done();
+			await discard(response);
+		}
+	}
+
+	/** GETs a download URL, following redirects with the key only on the API origin. */
+	private async followDownloadRedirects(url: string, signal: AbortSignal, itemIndex: number): Promise<Attempt> {
+		let current = withoutUserInfo(new URL(url));
+		for (let hop = 0; ; hop++) {
+			const response = await this.send(
+				{ method: 'GET', url: current.toString(), headers: { 'accept-encoding': 'identity' } },
+				{ itemIndex, authenticated: current.origin === this.apiOrigin, signal },
+			);
+			const redirect = redirectTarget(response, current.toString());
+			if (!redirect) return response;
+			await discard(response);
+			if (hop >= REQUEST_LIMITS.maxRedirects) return redirectLoop(displayUrl(current.toString()));
+			if (redirect.protocol !== 'https:' && redirect.protocol !== 'http:') {
+				return {
+					kind: 'refused',
+					message: `A download link redirected to an unsupported address (${redirect.protocol})`,
+					description: 'Only https: and http: addresses are downloaded. Report this to Convertly support if it comes from Convertly.',
+				};
+			}
+			current = withoutUserInfo(redirect);
+		}
+	}
+
+	/** Sends one HTTP request through n8n's helper; the body always comes back as a stream. */
 	private async send(
 		options: IHttpRequestOptions,
-		{ deadline, itemIndex, authenticated }: { deadline: number; itemIndex: number; authenticated: boolean },
+		{ itemIndex, authenticated, signal }: { itemIndex: number; authenticated: boolean; signal: AbortSignal },
 	): Promise<Attempt> {
 		this.throwIfCancelled(itemIndex);
-		const timeout = Math.max(1_000, Math.min(RETRY_POLICY.requestTimeoutMs, deadline - Date.now()));
 		const requestOptions: IHttpRequestOptions = {
 			...options,
-			timeout,
+			// Bodies are read by the node, within its size limits (the helper would buffer any size).
+			encoding: 'stream',
+			// Redirects are followed by the node, which decides where the key may go.
+			disableFollowRedirect: true,
 			// Statuses are handled here, so n8n's generic errors never carry the request.
 			ignoreHttpStatusErrors: true,
 			returnFullResponse: true,
 		};
+		// n8n's authenticated helper replaces abortSignal with the execution's own, which would drop
+		// the request's time limit. `signal` already includes the execution's, so it is kept as is.
+		Object.defineProperty(requestOptions, 'abortSignal', { enumerable: true, get: () => signal, set: () => {} });
 		try {
 			const response = (
 				authenticated
@@ -348,11 +471,28 @@ export class ConvertlyClient {
 				headers: (response.headers ?? {}) as IDataObject,
 			};
 		} catch (error) {
-			this.throwIfCancelled(itemIndex);
-			// The helper's error holds the request, auth header included: keep only its code.
-			const code: unknown = error?.cause?.code ?? error?.code;
-			return { kind: 'network', code: typeof code === 'string' ? code : 'unknown' };
+			return this.interrupted(error, signal, itemIndex);
 		}
+	}
+
+	/** What a request that threw was: stopped (thrown on), out of time, or a broken connection. */
+	private interrupted(error: unknown, signal: AbortSignal, itemIndex: number): Attempt {
+		this.throwIfCancelled(itemIndex);
+		if (signal.aborted) {
+			const reason: unknown = signal.reason;
+			if (reason instanceof DownloadBoundError) return slowDownload();
+			return { kind: 'network', code: 'TIMEOUT' };
+		}
+		// The helper's error holds the request, auth header included: keep only its code.
+		const failure = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+		const code: unknown = failure?.cause?.code ?? failure?.code;
+		return { kind: 'network', code: typeof code === 'string' ? code : 'unknown' };
+	}
+
+	/** The answer's text with every occurrence of the API key replaced, should a server echo it. */
+	private redact(text: string): string {
+		const key = String(this.credentials.data?.apiKey ?? '');
+		return key.length >= 8 && text.includes(key) ? text.split(key).join('[redacted]') : text;
 	}
 }
 
@@ -369,13 +509,170 @@ function isJob(body: unknown): body is ConvertlyJob {
 	return isJsonObject(body) && typeof body.status === 'string';
 }
 
-function isStream(body: unknown): body is { resume(): void; destroy(): void; pipe: unknown } {
+interface StreamLike extends AsyncIterable<Buffer> {
+	destroy(error?: Error): void;
+	pipe: unknown;
+	map(fn: (chunk: Buffer) => Buffer): StreamLike;
+}
+
+function isStream(body: unknown): body is StreamLike {
 	return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
 }
 
-/** Drains an unused streamed answer so its connection is released. */
+/** Closes an unused streamed answer so its connection is released. */
 async function discard(result: Attempt): Promise<void> {
 	if (result.kind === 'response' && isStream(result.body)) result.body.destroy();
+}
+
+/** Where a 3xx answer points, resolved against the request's URL; undefined for any other answer. */
+function redirectTarget(response: Attempt, from: string): URL | undefined {
+	if (response.kind !== 'response' || response.statusCode < 300 || response.statusCode >= 400) return undefined;
+	const location = response.headers.location;
+	if (typeof location !== 'string' || location === '') return undefined;
+	try {
+		return new URL(location, from);
+	} catch {
+		return undefined;
+	}
+}
+
+function redirectLoop(where: string): Attempt {
+	return {
+		kind: 'refused',
+		message: `Too many redirects (more than ${REQUEST_LIMITS.maxRedirects}) starting at ${where}`,
+		description: 'The server keeps redirecting; the node gave up instead of trying again, since a redirect loop does not go away by itself. Check the Base URL and any proxy in between.',
+	};
+}
+
+/** user:password@ in a link would become Basic authentication: it is dropped, never sent. */
+function withoutUserInfo(url: URL): URL {
+	const copy = new URL(url.toString());
+	copy.username = '';
+	copy.password = '';
+	return copy;
+}
+
+/** The body as text, or undefined when it passes `maxBytes` (reading stops there). */
+async function readCapped(body: unknown, maxBytes: number): Promise<string | undefined> {
+	if (!isStream(body)) return typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body) {
+		size += chunk.length;
+		if (size > maxBytes) {
+			body.destroy();
+			return undefined;
+		}
+		chunks.push(chunk);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+/** JSON when the text is JSON, else the text itself (an HTML page, plain text), as n8n's helper did. */
+function parseJson(text: string): unknown {
+	const trimmed = text.trim();
+	if (trimmed === '') return '';
+	if (trimmed[0] !== '{' && trimmed[0] !== '[') return text;
+	try {
+		return JSON.parse(trimmed) as unknown;
+	} catch {
+		return text;
+	}
+}
+
+/** How deeply objects and arrays nest in a value (without recursion, whatever the depth). */
+function nestingDepth(value: unknown): number {
+	let deepest = 0;
+	const pending: Array<[unknown, number]> = [[value, 0]];
+	while (pending.length > 0) {
+		const [current, depth] = pending.pop() as [unknown, number];
+		if (typeof current !== 'object' || current === null) continue;
+		deepest = Math.max(deepest, depth + 1);
+		if (deepest > REQUEST_LIMITS.maxJsonDepth) return deepest;
+		for (const child of Object.values(current)) pending.push([child, depth + 1]);
+	}
+	return deepest;
+}
+
+/**
+ * A signal that aborts after `ms` (and calls `onExpiry`), without setTimeout, which n8n's rules
+ * forbid in node code. The listener is what keeps Node from collecting the timeout signal before
+ * it fires; `clear()` removes it once the work is done, so finished requests hold nothing.
+ */
+function timeLimit(ms: number, onExpiry: () => void = () => {}): { signal: AbortSignal; clear(): void } {
+	const signal = AbortSignal.timeout(ms);
+	signal.addEventListener('abort', onExpiry, { once: true });
+	return { signal, clear: () => signal.removeEventListener('abort', onExpiry) };
+}
+
+function slowDownload(): Attempt {
+	return {
+		kind: 'refused',
+		message: 'The download was too slow',
+		description: `The file server sent less than ${REQUEST_LIMITS.downloadMinBytesPerWindow / 1024 / 1024} MiB in ${REQUEST_LIMITS.downloadWindowMs / 1000} s (or took longer than that to start). Run the node again; if it keeps happening, check the network between n8n and the file's host.`,
+	};
+}
+
+/**
+ * The download body within its bounds: bytes counted as they pass, the stream ended when it
+ * passes its size limit or stops bringing enough bytes per window. `reason()` tells afterwards
+ * why it was ended, if it was.
+ */
+function boundBody(
+	body: unknown,
+	headers: IDataObject,
+	expectedBytes: number | undefined,
+	stop: AbortController,
+): { body: unknown; reason(): Attempt | undefined; done(): void } {
+	if (!isStream(body)) return { body, reason: () => undefined, done: () => {} };
+	const announced = Number(headers['content-length']);
+	// Without compression the HTTP parser reads no more than Content-Length; a compressed answer
+	// may not inflate past it either, nor past twice the size Convertly gave for the file.
+	const limits = [REQUEST_LIMITS.maxDownloadBytes];
+	if (Number.isFinite(announced) && announced >= 0 && headers['content-length'] !== '') limits.push(announced);
+	if (expectedBytes !== undefined && expectedBytes > 0) limits.push(expectedBytes * 2 + 64 * 1024);
+	const maxBytes = Math.min(...limits);
+	let received = 0;
+	let tooLarge = false;
+	let finished = false;
+	const bounded = body.map((chunk: Buffer) => {
+		received += chunk.length;
+		if (received > maxBytes) {
+			tooLarge = true;
+			throw new DownloadBoundError('size');
+		}
+		return chunk;
+	});
+	const onStop = () => bounded.destroy(new DownloadBoundError('speed'));
+	stop.signal.addEventListener('abort', onStop, { once: true });
+	// One timer per window, chained: n8n's rules allow no setTimeout in node code.
+	let window = { clear: () => {} };
+	const watch = (from: number) => {
+		window = timeLimit(REQUEST_LIMITS.downloadWindowMs, () => {
+			if (finished || stop.signal.aborted) return;
+			if (received - from < REQUEST_LIMITS.downloadMinBytesPerWindow) stop.abort(new DownloadBoundError('speed'));
+			else watch(received);
+		});
+	};
+	watch(0);
+	return {
+		body: bounded,
+		reason: () => {
+			if (tooLarge) {
+				return {
+					kind: 'refused',
+					message: 'The downloaded file was larger than its server announced',
+					description: `The server sent more than ${maxBytes} bytes (its Content-Length, twice the size Convertly gave for the file, or the node's limit of ${REQUEST_LIMITS.maxDownloadBytes / 1024 ** 3} GiB). The download was stopped and nothing was kept. Run the node again; if it keeps happening, report it to Convertly support.`,
+				};
+			}
+			return stop.signal.aborted ? slowDownload() : undefined;
+		},
+		done: () => {
+			finished = true;
+			window.clear();
+			stop.signal.removeEventListener('abort', onStop);
+		},
+	};
 }
 
 function downloadError(
@@ -385,6 +682,13 @@ function downloadError(
 ): NodeApiError {
 	const origin = new URL(context.url).origin;
 	const retried = context.attempts > 1 ? ` The node tried ${context.attempts} times.` : '';
+	if (result.kind === 'refused') {
+		return new NodeApiError(node, {}, {
+			message: `${result.message} (result file ${context.subject})`,
+			description: result.description,
+			itemIndex: context.itemIndex,
+		});
+	}
 	if (result.kind === 'network') {
 		return new NodeApiError(node, { connection: result.code }, {
 			message: `Could not download the result file ${context.subject} from ${origin}`,

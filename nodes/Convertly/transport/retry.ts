@@ -10,18 +10,18 @@ export const RETRY_POLICY = {
 	/** A 429 without Retry-After waits 1 s, 2 s, 4 s … up to this cap. */
 	rateLimitCapMs: 30_000,
 	rateLimitFloorMs: 250,
-	/** Total time a request may spend retrying when the node is not waiting for completion. */
-	plainRequestBudgetMs: 60_000,
-	/** A request whose connection stays silent this long is abandoned (an idle limit, not a total). */
-	requestTimeoutMs: 30_000,
 } as const;
 
 const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
 
-/** What one attempt produced: an HTTP answer, or no answer at all. */
+/**
+ * What one attempt produced: an HTTP answer; no answer at all (a dropped connection, or `TIMEOUT`
+ * when the attempt ran out of time); or an answer the node refuses to use, which is final.
+ */
 export type Attempt =
 	| { kind: 'response'; statusCode: number; body: unknown; headers: IDataObject }
-	| { kind: 'network'; code: string };
+	| { kind: 'network'; code: string }
+	| { kind: 'refused'; message: string; description: string };
 
 export interface RetryRules {
 	/** Until this epoch ms, a 404 is retried like a 503 (a job created a moment ago). */
@@ -35,6 +35,8 @@ export interface RetryRules {
 
 /** Milliseconds to wait before the next attempt, or undefined when the answer is final. */
 export function retryDelay(result: Attempt, attempt: number, rules: RetryRules): number | undefined {
+	// Too large, redirected elsewhere, nested too deep: the same answer would come again.
+	if (result.kind === 'refused') return undefined;
 	if (result.kind === 'network') return rules.repeatable ? backoff(attempt) : undefined;
 	const { statusCode } = result;
 	if (statusCode === 429) {
