@@ -1,3 +1,4 @@
+import { MAX_REMEMBERED_IN_PROCESS } from '../nodes/ConvertlyTrigger/replay';
 import { serialise } from './helpers';
 import { SECRET, envelope, everything, nowSeconds, signed, trigger } from './trigger-helpers';
 
@@ -64,7 +65,44 @@ describe('Convertly Trigger: Timestamp Tolerance that is not a number from 10 to
 	});
 });
 
-describe('Convertly Trigger: no secret in the refusals (issue 18)', () => {
+describe('Convertly Trigger: only accepted events are remembered (issue 18)', () => {
+	it('unselected events are answered 200 and leave the replay memory untouched', async () => {
+		const node = trigger({ parameters: { events: ['conversion.completed'] } });
+		const accepted = track(signed(envelope('conversion.completed')));
+		expect((await node.deliver(accepted)).started).toBe(true);
+		const remembered = JSON.parse(JSON.stringify(node.staticData().seenEvents));
+		expect(remembered).toHaveLength(1);
+		expect(node.rememberedInProcess()).toBe(1);
+
+		// More than the saved memory holds (500), each a distinct, correctly signed event.
+		for (let i = 0; i < 600; i++) {
+			const delivery = await node.deliver(signed(envelope(i % 2 ? 'conversion.progress' : 'file.uploaded', {}, `evt_other_${i}`)));
+			expect([delivery.response.status, delivery.started]).toEqual([200, false]);
+		}
+		expect(node.staticData().seenEvents).toEqual(remembered);
+		expect(node.rememberedInProcess()).toBe(1);
+
+		// The accepted event replayed (same bytes and headers) is still ignored.
+		const replay = await node.deliver(accepted);
+		expect([replay.response.status, replay.started]).toEqual([200, false]);
+		expect(node.runs).toHaveLength(1);
+	});
+
+	it(`a replay after ${MAX_REMEMBERED_IN_PROCESS + 1} unselected events still starts no second execution`, async () => {
+		const node = trigger({ parameters: { events: ['conversion.completed'] } });
+		const accepted = track(signed(envelope('conversion.completed')));
+		expect((await node.deliver(accepted)).started).toBe(true);
+		// The same body, signature and headers for every flooding event but a fresh id: cheap to
+		// verify, and each one distinct to the replay memory (as they used to be).
+		const timestamp = nowSeconds();
+		for (let i = 0; i <= MAX_REMEMBERED_IN_PROCESS; i++) {
+			await node.deliver(signed({ id: `evt_flood_${i}`, type: 'conversion.progress', created: timestamp, data: {} }, { timestamp }));
+		}
+		const replay = await node.deliver(accepted);
+		expect(replay.started).toBe(false);
+		expect(node.runs).toHaveLength(1);
+	});
+
 	it('no secret or signature appears in any answer, log line, item or run data of this file', () => {
 		expect(signatures.length).toBeGreaterThan(10);
 		const haystack = serialise(

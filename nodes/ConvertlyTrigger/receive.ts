@@ -94,6 +94,18 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 	const event = toEvent(rawBody, header(req, 'convertly-event'), verification.timestamp);
 	if (!event) return refuse(400, 'body is not a JSON object');
 
+	// Checked before the replay memory: only events that start an execution are remembered, so
+	// that a flood of other (verified) events cannot push an accepted one out of it.
+	const selected = this.getNodeParameter('events', []) as string[];
+	if (!selected.includes(String(event.type))) {
+		this.logger.debug('Convertly Trigger ignored an event type that is not selected', {
+			workflowId,
+			nodeName: node.name,
+			eventType: String(event.type),
+		});
+		return { webhookResponse: { received: true } };
+	}
+
 	const replayKey = typeof event.id === 'string' && event.id !== '' ? event.id : `body:${bodyFingerprint(rawBody)}`;
 	const fresh = rememberOnce(
 		{ key: `${workflowId}:${node.id}`, staticData: this.getWorkflowStaticData('node') },
@@ -106,16 +118,6 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 			workflowId,
 			nodeName: node.name,
 			eventId: replayKey,
-		});
-		return { webhookResponse: { received: true } };
-	}
-
-	const selected = this.getNodeParameter('events', []) as string[];
-	if (!selected.includes(String(event.type))) {
-		this.logger.debug('Convertly Trigger ignored an event type that is not selected', {
-			workflowId,
-			nodeName: node.name,
-			eventType: String(event.type),
 		});
 		return { webhookResponse: { received: true } };
 	}
