@@ -46,6 +46,14 @@ export async function readInputFiles(
 			itemIndex,
 		});
 	}
+	const duplicate = fields.find((field, index) => fields.indexOf(field) !== index);
+	if (duplicate !== undefined) {
+		// Sent as given, the same file would be uploaded (and billed, and converted) twice.
+		throw new NodeOperationError(context.getNode(), `Input Binary Field(s) names "${duplicate}" twice`, {
+			description: `List each binary field once, separated by commas (for example "data, attachment_1"). To send the same file twice, copy it into a second field first.`,
+			itemIndex,
+		});
+	}
 	const item = context.getInputData()[itemIndex];
 	const available = Object.keys(item?.binary ?? {});
 	const files: InputFile[] = [];
