@@ -4,6 +4,7 @@
 // the tests, `npm run demo` and `npm run bench`. Plain JS because it needs Node built-ins,
 // which n8n's strict lint forbids in .ts files.
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -237,6 +238,11 @@ function additionalDataFor({ mode, executionId, workflowData, credentialsHelper,
 }
 
 let executionCounter = 0;
+/**
+ * Execution ids are unique per run, as n8n's are per instance: every loaded copy of this module
+ * (each jest test file has its own) gets its own prefix, so two runs never share an id.
+ */
+const executionIdPrefix = `exec-${crypto.randomBytes(4).toString('hex')}`;
 
 /**
  * Runs Input → node of `nodeType` as a manual execution.
@@ -272,7 +278,7 @@ function runWorkflow({ nodeType, typeName, parameters, credentialType, credentia
 		settings: {},
 	};
 	const workflow = new Workflow({ ...workflowData, nodeTypes });
-	const executionId = `exec-${++executionCounter}`;
+	const executionId = `${executionIdPrefix}-${++executionCounter}`;
 	const additionalData = additionalDataFor({
 		mode: 'manual',
 		executionId,

@@ -53,6 +53,8 @@ export interface Trigger {
 	runs: TriggerRun[];
 	logs: LogEntry[];
 	staticData(): IDataObject;
+	/** How many event ids this process's in-memory replay memory holds for this trigger. */
+	rememberedInProcess(): number;
 	webhookPath(): string;
 }
 

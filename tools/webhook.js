@@ -22,7 +22,8 @@ function loadTrigger(distDir = path.join(ROOT, 'dist')) {
 	const { ConvertlyTrigger } = require(path.join(distDir, 'nodes/ConvertlyTrigger/ConvertlyTrigger.node.js'));
 	const { ConvertlyWebhookApi } = require(path.join(distDir, 'credentials/ConvertlyWebhookApi.credentials.js'));
 	const { ConvertlyApi } = require(path.join(distDir, 'credentials/ConvertlyApi.credentials.js'));
-	return { trigger: new ConvertlyTrigger(), webhookCredential: new ConvertlyWebhookApi(), apiCredential: new ConvertlyApi() };
+	const replay = require(path.join(distDir, 'nodes/ConvertlyTrigger/replay.js'));
+	return { trigger: new ConvertlyTrigger(), webhookCredential: new ConvertlyWebhookApi(), apiCredential: new ConvertlyApi(), replay };
 }
 
 /** Decrypted data per credential type (the base helper holds one set for every type). */
@@ -135,7 +136,7 @@ let triggerCounter = 0;
  * @param {'webhook'|'manual'} [options.mode] production URL ('webhook') or "Listen for test event"
  */
 function createTrigger({ parameters = {}, webhookCredentials, apiCredentials, mode = 'webhook', settings = {}, workflowId = `wf-trigger-${++triggerCounter}`, dist } = {}) {
-	const { trigger, webhookCredential, apiCredential } = loadTrigger(dist);
+	const { trigger, webhookCredential, apiCredential, replay } = loadTrigger(dist);
 	const nodeTypes = nodeTypesOf({ [TRIGGER_TYPE]: trigger });
 	const credentials = { convertlyWebhookApi: { id: 'w1', name: 'Convertly webhook secret' } };
 	if (apiCredentials) credentials.convertlyApi = { id: 'a1', name: 'Convertly API' };
@@ -229,6 +230,8 @@ function createTrigger({ parameters = {}, webhookCredentials, apiCredentials, mo
 		logs,
 		/** The node's static data, as n8n would save it with the workflow. */
 		staticData: () => workflow.getStaticData('node', node),
+		/** How many event ids this process's replay memory holds for this trigger. */
+		rememberedInProcess: () => replay.rememberedInProcess(`${workflowId}:${node.id}`),
 		webhookPath: () => `${node.webhookId}/${trigger.description.webhooks[0].path}`,
 	};
 }

@@ -7,8 +7,15 @@ import { SIGNATURE_HEADER, bodyFingerprint, verifyDelivery } from './signature';
 /** Convertly's events are a few hundred bytes; per-job callbacks may carry a whole job. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_TOLERANCE_SECONDS = 300;
+export const MIN_TOLERANCE_SECONDS = 10;
+export const MAX_TOLERANCE_SECONDS = 3600;
 
-type Refusal = Rejection | 'body too large' | 'body is not a JSON object' | 'no signing secret';
+type Refusal =
+	| Rejection
+	| 'body too large'
+	| 'body is not a JSON object'
+	| 'no signing secret'
+	| 'invalid timestamp tolerance setting';
 
 const ANSWERS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 413: 'Payload Too Large' };
 
@@ -62,7 +69,12 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 	}
 	if (secret === '') return refuse(401, 'no signing secret');
 
-	const toleranceSeconds = this.getNodeParameter('options.toleranceSeconds', DEFAULT_TOLERANCE_SECONDS) as number;
+	const tolerance = readTolerance(this.getNodeParameter('options.toleranceSeconds', DEFAULT_TOLERANCE_SECONDS));
+	if (tolerance.invalid !== undefined) {
+		// Without a usable tolerance neither staleness nor replays can be judged: fail closed.
+		return refuse(401, 'invalid timestamp tolerance setting', { toleranceSeconds: tolerance.invalid });
+	}
+	const toleranceSeconds = tolerance.seconds;
 	const nowSeconds = Math.floor(Date.now() / 1000);
 	const verification = verifyDelivery({
 		header: header(req, SIGNATURE_HEADER),
@@ -82,6 +94,18 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 	const event = toEvent(rawBody, header(req, 'convertly-event'), verification.timestamp);
 	if (!event) return refuse(400, 'body is not a JSON object');
 
+	// Checked before the replay memory: only events that start an execution are remembered, so
+	// that a flood of other (verified) events cannot push an accepted one out of it.
+	const selected = this.getNodeParameter('events', []) as string[];
+	if (!selected.includes(String(event.type))) {
+		this.logger.debug('Convertly Trigger ignored an event type that is not selected', {
+			workflowId,
+			nodeName: node.name,
+			eventType: String(event.type),
+		});
+		return { webhookResponse: { received: true } };
+	}
+
 	const replayKey = typeof event.id === 'string' && event.id !== '' ? event.id : `body:${bodyFingerprint(rawBody)}`;
 	const fresh = rememberOnce(
 		{ key: `${workflowId}:${node.id}`, staticData: this.getWorkflowStaticData('node') },
@@ -97,17 +121,22 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 		});
 		return { webhookResponse: { received: true } };
 	}
-
-	const selected = this.getNodeParameter('events', []) as string[];
-	if (!selected.includes(String(event.type))) {
-		this.logger.debug('Convertly Trigger ignored an event type that is not selected', {
-			workflowId,
-			nodeName: node.name,
-			eventType: String(event.type),
-		});
-		return { webhookResponse: { received: true } };
-	}
 	return { workflowData: [[{ json: event }]] };
+}
+
+/**
+ * Timestamp Tolerance as seconds from 10 to 3600. An expression may give it as text of digits
+ * (n8n variables are text); anything else (NaN, text, empty, out of range) is returned as
+ * `invalid`, shown for the owner's log, so that the delivery is refused rather than checked
+ * against no window at all.
+ */
+export function readTolerance(value: unknown): { seconds: number; invalid?: undefined } | { invalid: string } {
+	const seconds = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= MIN_TOLERANCE_SECONDS && seconds <= MAX_TOLERANCE_SECONDS) {
+		return { seconds };
+	}
+	const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value === 'object' && value !== null ? '[object]' : String(value);
+	return { invalid: shown };
 }
 
 function header(req: RequestLike, name: string): string | undefined {

@@ -2,7 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 /**
  * Remembers which events a trigger has already accepted, so that a redelivered or replayed event
- * starts at most one execution. An id is kept until its signed timestamp can no longer pass the
+ * starts at most one execution. Only accepted events (of a selected type, about to start an
+ * execution) are passed here: events that start nothing must not push accepted ones out. An id is kept until its signed timestamp can no longer pass the
  * tolerance check (timestamp + tolerance): after that the same signed request is refused as
  * stale anyway.
  *
@@ -66,4 +67,9 @@ export function rememberOnce(scope: ReplayScope, id: string, expiresAt: number, 
 /** Forgets everything remembered in this process (tests only). */
 export function forgetAll(): void {
 	memory.clear();
+}
+
+/** How many event ids this process remembers for one trigger (`${workflowId}:${nodeId}`; tests only). */
+export function rememberedInProcess(key: string): number {
+	return memory.get(key)?.size ?? 0;
 }

@@ -36,7 +36,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
-	const maxConcurrency = this.getNodeParameter('options.maxConcurrency', 0, 5) as number;
+	const maxConcurrency = readMaxConcurrency(this);
 	const stopSiblings = new AbortController();
 	const executionSignal = this.getExecutionCancelSignal();
 	const signal = executionSignal
@@ -87,6 +87,38 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [outputs.flat()];
 }
 
+export const MAX_CONCURRENCY_LIMIT = 50;
+
+/**
+ * Options → Max Concurrency as a whole number from 1 to 50. An expression may give it as text
+ * of digits ("5"); anything else (text, empty, undefined, NaN, a fraction, out of range) fails
+ * the node before any request, so that it can neither run nothing nor wait forever.
+ */
+function readMaxConcurrency(context: IExecuteFunctions): number {
+	const value: unknown = context.getNodeParameter('options.maxConcurrency', 0, 5);
+	const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	if (typeof number === 'number' && Number.isInteger(number) && number >= 1 && number <= MAX_CONCURRENCY_LIMIT) {
+		return number;
+	}
+	throw new NodeOperationError(
+		context.getNode(),
+		`Max Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}, not ${describeValue(value)}`,
+		{
+			description: `Change Options → Max Concurrency, or the expression behind it, to a whole number from 1 to ${MAX_CONCURRENCY_LIMIT} (the default is 5). No request was sent.`,
+		},
+	);
+}
+
+/** A parameter value as it reads in a message: text in quotes, anything else as JavaScript shows it. */
+function describeValue(value: unknown): string {
+	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+	if (typeof value === 'object' && value !== null) {
+		const json = JSON.stringify(value) ?? String(value);
+		return json.length > 40 ? `${json.slice(0, 40)}…` : json;
+	}
+	return String(value);
+}
+
 /** Re-creates a caught error with its own class, which is what n8n's lint rules ask for. */
 function rethrowable(context: IExecuteFunctions, error: Error): Error {
 	if (error instanceof NodeApiError) return new NodeApiError(context.getNode(), error as unknown as JsonObject);
@@ -94,7 +126,9 @@ function rethrowable(context: IExecuteFunctions, error: Error): Error {
 }
 
 /** Maps 0…count-1 with at most `size` calls pending at once, keeping results in index order. */
-async function mapInPool<T>(count: number, size: number, map: (index: number) => Promise<T>): Promise<T[]> {
+export async function mapInPool<T>(count: number, size: number, map: (index: number) => Promise<T>): Promise<T[]> {
+	// NaN would start no worker at all and return holes as if every item gave nothing.
+	if (!Number.isInteger(size) || size < 1) throw new RangeError(`mapInPool needs a whole number of workers, at least 1, not ${size}`);
 	const results = new Array<T>(count);
 	let next = 0;
 	const worker = async () => {

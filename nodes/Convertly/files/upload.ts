@@ -15,7 +15,12 @@ export interface InputFile {
 	fileName: string;
 	mimeType: string;
 	size: number;
-	/** What identifies the stored bytes: n8n's binary data id, or a hash of in-memory data. */
+	/**
+	 * What identifies this copy of the file, for the default Idempotency-Key: n8n's binary data id
+	 * for a stored file (a new id whenever a run reads the file anew), or for a file n8n holds in
+	 * memory a hash of its bytes within this execution (so the same bytes read by a later
+	 * execution are a new copy, as a stored file read anew is).
+	 */
 	identity: string;
 	open(): AsyncIterable<Uint8Array>;
 }
@@ -43,6 +48,14 @@ export async function readInputFiles(
 	if (fields.length === 0) {
 		throw new NodeOperationError(context.getNode(), 'Input Binary Field(s) is empty', {
 			description: 'Enter the name of the binary field that holds the file, usually "data". Separate several fields with commas.',
+			itemIndex,
+		});
+	}
+	const duplicate = fields.find((field, index) => fields.indexOf(field) !== index);
+	if (duplicate !== undefined) {
+		// Sent as given, the same file would be uploaded (and billed, and converted) twice.
+		throw new NodeOperationError(context.getNode(), `Input Binary Field(s) names "${duplicate}" twice`, {
+			description: `List each binary field once, separated by commas (for example "data, attachment_1"). To send the same file twice, copy it into a second field first.`,
 			itemIndex,
 		});
 	}
@@ -95,7 +108,8 @@ async function describeFile(
 			fileName,
 			mimeType,
 			size: buffer.length,
-			identity: `sha256:${hash(binary.data)}`,
+			// The execution's id (n8n sets one for every execution; none only in unusual contexts).
+			identity: `memory:${context.getExecutionId() ?? ''}:sha256:${hash(binary.data)}`,
 			open: () => streamFrom(async () => [buffer]),
 		};
 	}

@@ -12,7 +12,11 @@ export class Semaphore {
 	private readonly waiters: Array<{ grant: () => void; refuse: (error: Error) => void }> = [];
 
 	constructor(capacity: number) {
-		this.available = Math.max(1, Math.floor(capacity));
+		// NaN would leave every caller waiting forever (NaN > 0 is false); refuse it outright.
+		if (typeof capacity !== 'number' || !Number.isFinite(capacity) || capacity < 1) {
+			throw new RangeError(`A semaphore needs a finite capacity of at least 1, not ${String(capacity)}`);
+		}
+		this.available = Math.floor(capacity);
 	}
 
 	async run<T>(task: () => Promise<T>): Promise<T> {

@@ -185,7 +185,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. {{ $json.recordId }}',
 				description:
-					'Requests with the same key give back the same job instead of creating another. Empty: the node derives a key from the workflow, this node, the item and its files, so that retries never create a second job.',
+					'Requests with the same key give back the same job instead of creating another. Empty: the node derives a key from the workflow, this node, the item and its files, so that the node’s own retries never create a second job. Set it to make re-runs idempotent too.',
 			},
 			maxConcurrencyOption,
 			{
@@ -324,7 +324,9 @@ function readSettings(context: IExecuteFunctions, itemIndex: number, fileCount: 
  * The key Convertly deduplicates creations by, when the user sets none: the same files (n8n's
  * stored copy of them) with the same settings from the same node and item position are one
  * job. A retried request, and a retried execution (which reuses the stored input files), get
- * the job back; a run that reads its files anew creates a new job.
+ * the job back; a run that reads its files anew creates a new job. A file n8n holds in memory
+ * has no stored copy: its identity is its bytes within this execution, so repeats within the
+ * execution get the job back and any other execution (a retry included) creates a new one.
  */
 function defaultIdempotencyKey(
 	context: IExecuteFunctions,
