@@ -86,15 +86,15 @@ describe('every request bounded (hostile servers)', () => {
 			REQUEST_LIMITS.downloadMinBytesPerWindow = 64 * 1024;
 			const storage = await serve((_req, res) => drip(res, 'x', 20, { 'content-type': 'video/mp4' }));
 			const api = await serve((_req, res) => json(res, 200, completedJob([{ filename: 'slow.mp4', downloadUrl: `${storage.url}/slow.mp4` }])));
-			const before = await storedBinaryFiles();
 			const startedAt = Date.now();
-			const error = errorOf(await run(api, getJob({ downloadResults: true })));
+			const result = await run(api, getJob({ downloadResults: true }));
+			const error = errorOf(result);
 			expect(error.message).toBe('The download was too slow (result file "slow.mp4")');
 			expect(error.description).toContain('less than 0.0625 MiB in 0.3 s');
 			expect(Date.now() - startedAt).toBeLessThan(2_000);
 			// Final: a slow server is not asked again.
 			expect(storage.requests).toHaveLength(1);
-			expect((await storedBinaryFiles()).filter((file) => !before.includes(file))).toEqual([]);
+			expect(await storedBinaryFiles(result.executionId)).toEqual([]);
 		});
 
 		it('a download whose server never starts answering ends after the start timeout', async () => {
@@ -114,8 +114,7 @@ describe('every request bounded (hostile servers)', () => {
 		it('within a second, with no request after it and no half-written file', async () => {
 			const storage = await serve((_req, res) => drip(res, Buffer.alloc(16 * 1024, 1), 50, { 'content-type': 'video/mp4' }));
 			const api = await serve((_req, res) => json(res, 200, completedJob([{ filename: 'movie.mp4', downloadUrl: `${storage.url}/movie.mp4?X-Amz-Signature=abc` }])));
-			const before = await storedBinaryFiles();
-			const { execution, done } = start(api, getJob({ downloadResults: true }));
+			const { execution, done, executionId } = start(api, getJob({ downloadResults: true }));
 			for (let waited = 0; storage.requests.length === 0 && waited < 5_000; waited += 20) await sleep(20);
 			await sleep(300);
 			const stoppedAt = Date.now();
@@ -125,8 +124,7 @@ describe('every request bounded (hostile servers)', () => {
 			expect(result.status).not.toBe('success');
 			await sleep(200);
 			expect([...api.requests, ...storage.requests].filter((request) => request.at > stoppedAt)).toEqual([]);
-			const leftover = (await storedBinaryFiles()).filter((file) => !before.includes(file));
-			expect(leftover).toEqual([]);
+			expect(await storedBinaryFiles(executionId)).toEqual([]);
 		});
 	});
 
@@ -229,14 +227,13 @@ describe('every request bounded (hostile servers)', () => {
 				res.end(bomb);
 			});
 			const api = await serve((_req, res) => json(res, 200, completedJob([{ filename: 'bomb.mp4', downloadUrl: `${storage.url}/bomb.mp4` }])));
-			const before = await storedBinaryFiles();
 			const { value: result, growth } = await peakRssGrowth(async () => await run(api, getJob({ downloadResults: true })));
 			const error = errorOf(result);
 			expect(error.message).toBe('The downloaded file was larger than its server announced (result file "bomb.mp4")');
 			expect(error.description).toContain(`more than ${bomb.length} bytes`);
 			expect(storage.requests).toHaveLength(1);
 			expect(growth).toBeLessThan(100 * 1024 * 1024);
-			expect((await storedBinaryFiles()).filter((file) => !before.includes(file))).toEqual([]);
+			expect(await storedBinaryFiles(result.executionId)).toEqual([]);
 		});
 
 		it('a chunked compressed download may not inflate past twice the size Convertly gave for the file', async () => {
@@ -286,15 +283,15 @@ describe('every request bounded (hostile servers)', () => {
 
 		it('a failing inline file stops the rest: no file is started after it and none is written once the node has failed', async () => {
 			const api = await serve((_req, res) => json(res, 200, completedJob(dataEntries(2_000, 10))));
-			const before = (await storedBinaryFiles()).length;
-			const error = errorOf(await run(api, getJob({ downloadResults: true, options: { maxConcurrency: 2 } })));
+			const result = await run(api, getJob({ downloadResults: true, options: { maxConcurrency: 2 } }));
+			const error = errorOf(result);
 			expect(error.message).toBe('The data: link of "f10.txt" is malformed');
 			expect(serialise(error)).not.toContain('URIError');
-			const atFailure = (await storedBinaryFiles()).length;
+			const atFailure = (await storedBinaryFiles(result.executionId)).length;
 			// Files and their metadata: at most the ten before the broken one and the one beside it.
-			expect(atFailure - before).toBeLessThanOrEqual(2 * 12);
+			expect(atFailure).toBeLessThanOrEqual(2 * 12);
 			await sleep(300);
-			expect((await storedBinaryFiles()).length).toBe(atFailure);
+			expect(await storedBinaryFiles(result.executionId)).toHaveLength(atFailure);
 		});
 	});
 

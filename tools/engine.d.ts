@@ -9,6 +9,8 @@ export interface CredentialData {
 
 export interface RunResult {
 	run: IRun;
+	/** n8n's id of the execution, unique per run (its binary data is stored under it). */
+	executionId: string;
 	status: IRun['status'];
 	/** The main output's items. */
 	items: INodeExecutionData[];
@@ -49,6 +51,7 @@ export interface Execution {
 	/** The engine's own promise: cancel() is what n8n's Stop button calls. */
 	execution: Promise<IRun> & { cancel(): void };
 	done: Promise<RunResult>;
+	executionId: string;
 }
 
 export const NODE_TYPE: string;
@@ -56,8 +59,8 @@ export const NODE_TYPE: string;
 export function readBinary(binary: IBinaryData): Promise<Buffer>;
 /** Where n8n stored the file on disk (filesystem mode), or undefined for in-memory data. */
 export function binaryPath(binary: IBinaryData): string | undefined;
-/** Every file under n8n's binary data folder, relative to it. */
-export function storedBinaryFiles(): Promise<string[]>;
+/** Every file under n8n's binary data folder, relative to it; only one execution's when given. */
+export function storedBinaryFiles(executionId?: string): Promise<string[]>;
 export function runConvertly(options: RunOptions): Execution;
 export function testCredential(
 	credentials: CredentialData,

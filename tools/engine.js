@@ -304,13 +304,14 @@ function runWorkflow({ nodeType, typeName, parameters, credentialType, credentia
 		const nodeRun = run.data.resultData.runData.Node?.[0];
 		return {
 			run,
+			executionId,
 			status: run.status,
 			items: nodeRun?.data?.main?.[0] ?? [],
 			outputs: nodeRun?.data?.main ?? [],
 			error: run.data.resultData.error ?? nodeRun?.error,
 		};
 	});
-	return { execution, done };
+	return { execution, done, executionId };
 }
 
 /** Runs the Convertly node with the given parameters, credential data and input items. */
@@ -400,12 +401,18 @@ function patternFile(size) {
 	});
 }
 
-/** Every file under n8n's binary data folder (to check that nothing half-written is left). */
-async function storedBinaryFiles() {
+/**
+ * Every file under n8n's binary data folder (to check that nothing half-written is left), or only
+ * those of one execution: test files run in parallel and share the folder.
+ */
+async function storedBinaryFiles(executionId) {
 	await binaryDataReady;
 	const root = Container.get(BinaryDataService).config.localStoragePath;
 	if (!fs.existsSync(root)) return [];
-	return fs.readdirSync(root, { recursive: true }).filter((name) => fs.statSync(path.join(root, name)).isFile());
+	return fs
+		.readdirSync(root, { recursive: true })
+		.filter((name) => executionId === undefined || name.split(path.sep).includes(executionId))
+		.filter((name) => fs.statSync(path.join(root, name)).isFile());
 }
 
 /** Reads a binary field of an output item through n8n's binary data service (small files: tests). */

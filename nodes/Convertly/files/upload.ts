@@ -1,6 +1,8 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
+import { sanitiseFileName } from './fileName';
+
 /**
  * Read size when streaming a stored file to Convertly. n8n's default (64 KiB) costs about 1.5×
  * the CPU per GiB sent (bench (e)); 1 MiB per open file is still nothing next to the file.
@@ -85,7 +87,7 @@ async function describeFile(
 	itemIndex: number,
 	hash: (data: string) => string,
 ): Promise<InputFile> {
-	const fileName = safeFileName(binary.fileName) ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+	const fileName = sanitiseFileName(binary.fileName, `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`);
 	const mimeType = binary.mimeType || 'application/octet-stream';
 	let file: InputFile;
 	if (binary.id) {
@@ -125,12 +127,6 @@ async function describeFile(
 /** Opens the source only when the upload reads it, so a retry reads the file again from the start. */
 async function* streamFrom(open: () => Promise<AsyncIterable<Uint8Array> | Uint8Array[]>): AsyncIterable<Uint8Array> {
 	yield* await open();
-}
-
-/** A file name without any folder part, or undefined when there is none. */
-function safeFileName(name: string | undefined): string | undefined {
-	const base = (name ?? '').split(/[\\/]/).pop()?.trim();
-	return base ? base : undefined;
 }
 
 interface FilePart {
