@@ -12,7 +12,7 @@ const allowed = (file) => file.startsWith('dist/') || ['README.md', 'LICENSE.md'
 const stray = files.filter((file) => !allowed(file));
 const problems = [];
 if (stray.length) problems.push(`unexpected files in the package: ${stray.join(', ')}`);
-for (const needed of ['dist/nodes/Convertly/Convertly.node.js', 'dist/credentials/ConvertlyApi.credentials.js', 'dist/icons/convertly.svg', 'dist/icons/convertly.dark.svg', 'dist/nodes/Convertly/Convertly.node.json']) {
+for (const needed of ['dist/nodes/Convertly/Convertly.node.js', 'dist/credentials/ConvertlyApi.credentials.js', 'dist/icons/convertly.svg', 'dist/icons/convertly.dark.svg', 'dist/nodes/Convertly/Convertly.node.json', 'dist/nodes/Convertly/ConvertlyTrigger.node.js', 'dist/nodes/Convertly/ConvertlyTrigger.node.json']) {
 	if (!files.includes(needed)) problems.push(`missing from the package: ${needed}`);
 }
 if (Object.keys(pkg.dependencies ?? {}).length) problems.push('package.json has runtime dependencies');

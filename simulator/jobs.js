@@ -328,7 +328,8 @@ function jobTimeline(job) {
 	if (job.cancelledAt === undefined) return { jobId: job.jobId, transitions, progress, startsOnFirstRead: job.startsOnFirstRead };
 	return {
 		jobId: job.jobId,
-		transitions: [...transitions.filter((step) => step.at < job.cancelledAt), { status: 'cancelled', at: job.cancelledAt }],
+		// A job is pending from its creation, even when it is cancelled within the same millisecond.
+		transitions: [...transitions.filter((step, index) => index === 0 || step.at < job.cancelledAt), { status: 'cancelled', at: job.cancelledAt }],
 		progress: progress.filter((step) => step.at < job.cancelledAt),
 		startsOnFirstRead: false,
 	};

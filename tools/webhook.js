@@ -19,10 +19,10 @@ const TRIGGER_TYPE = 'n8n-nodes-convertly.convertlyTrigger';
 const NODE_NAME = 'Convertly Trigger';
 
 function loadTrigger(distDir = path.join(ROOT, 'dist')) {
-	const { ConvertlyTrigger } = require(path.join(distDir, 'nodes/ConvertlyTrigger/ConvertlyTrigger.node.js'));
+	const { ConvertlyTrigger } = require(path.join(distDir, 'nodes/Convertly/ConvertlyTrigger.node.js'));
 	const { ConvertlyWebhookApi } = require(path.join(distDir, 'credentials/ConvertlyWebhookApi.credentials.js'));
 	const { ConvertlyApi } = require(path.join(distDir, 'credentials/ConvertlyApi.credentials.js'));
-	const replay = require(path.join(distDir, 'nodes/ConvertlyTrigger/replay.js'));
+	const replay = require(path.join(distDir, 'nodes/Convertly/trigger/replay.js'));
 	return { trigger: new ConvertlyTrigger(), webhookCredential: new ConvertlyWebhookApi(), apiCredential: new ConvertlyApi(), replay };
 }
 

@@ -1,10 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { WAIT_LIMITS } from '../wait/completion';
+import { WAIT_LIMITS } from '../jobs/wait';
 
 type DisplayShow = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
-/** The listSearch method behind Job ID → From List (methods/listSearch.ts). */
+/** The listSearch method behind Job ID → From List (methods/listSearch/jobs.ts). */
 export const JOB_SEARCH_METHOD = 'searchJobs';
 
 /**

@@ -1,7 +1,9 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
+import type { ApiResponse, ConvertlyClient } from '../transport';
 import { sanitiseFileName } from './fileName';
+import { sha256 } from './idempotency';
 
 /**
  * Read size when streaming a stored file to Convertly. n8n's default (64 KiB) costs about 1.5×
@@ -44,7 +46,6 @@ export async function readInputFiles(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	fieldList: unknown,
-	hash: (data: string) => string,
 ): Promise<InputFile[]> {
 	const fields = parseFieldNames(fieldList);
 	if (fields.length === 0) {
@@ -75,7 +76,7 @@ export async function readInputFiles(
 				itemIndex,
 			});
 		}
-		files.push(await describeFile(context, binary, field, itemIndex, hash));
+		files.push(await describeFile(context, binary, field, itemIndex));
 	}
 	return files;
 }
@@ -85,7 +86,6 @@ async function describeFile(
 	binary: IBinaryData,
 	field: string,
 	itemIndex: number,
-	hash: (data: string) => string,
 ): Promise<InputFile> {
 	const fileName = sanitiseFileName(binary.fileName, `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`);
 	const mimeType = binary.mimeType || 'application/octet-stream';
@@ -111,7 +111,7 @@ async function describeFile(
 			mimeType,
 			size: buffer.length,
 			// The execution's id (n8n sets one for every execution; none only in unusual contexts).
-			identity: `memory:${context.getExecutionId() ?? ''}:sha256:${hash(binary.data)}`,
+			identity: `memory:${context.getExecutionId() ?? ''}:sha256:${sha256(binary.data)}`,
 			open: () => streamFrom(async () => [buffer]),
 		};
 	}
@@ -173,4 +173,56 @@ export function buildForm(fields: Array<[string, string]>, fileField: string, fi
 		form.append(fileField, { name: file.fileName, type: file.mimeType, size: file.size, stream: () => file.open() });
 	}
 	return form;
+}
+
+/** "photo.png", 1.2 MB, image/png; or the first three of several files: for 413/415 messages. */
+export function describeUpload(files: InputFile[]): string {
+	const describe = (file: InputFile) => `"${file.fileName}", ${formatBytes(file.size)}, ${file.mimeType}`;
+	if (files.length === 1) return describe(files[0]);
+	const shown = files.slice(0, 3).map(describe).join('; ');
+	return `${files.length} files: ${shown}${files.length > 3 ? '; …' : ''}`;
+}
+
+function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	const units = ['KB', 'MB', 'GB', 'TB'];
+	let value = bytes / 1024;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export interface FormUpload {
+	/** Path under the Base URL, e.g. /api/jobs. */
+	path: string;
+	/** Text fields, sent before the files so the server can check them first. */
+	fields: Array<[string, string]>;
+	/** The multipart field each file goes in: `files` (repeated) or `file`. */
+	fileField: string;
+	files: InputFile[];
+	/** Makes a repeat of the request return what the first one created, so it may be retried. */
+	idempotencyKey: string;
+	itemIndex: number;
+}
+
+/**
+ * POSTs files as a streamed multipart form. The form is built afresh for every attempt (the
+ * files are read again from the start); the Idempotency-Key makes a retry after a lost answer
+ * safe, so the request is retried like a read.
+ */
+export async function postForm(client: ConvertlyClient, upload: FormUpload): Promise<ApiResponse> {
+	return await client.request(
+		{
+			method: 'POST',
+			path: upload.path,
+			headers: { 'Idempotency-Key': upload.idempotencyKey },
+			body: async () => buildForm(upload.fields, upload.fileField, upload.files),
+			repeatable: true,
+			files: describeUpload(upload.files),
+		},
+		{ itemIndex: upload.itemIndex },
+	);
 }

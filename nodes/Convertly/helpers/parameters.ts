@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INode, INodeParameters } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 interface ExecutionState {
 	node: INode;
@@ -51,4 +52,36 @@ function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (typeof value !== 'object' || value === null) return false;
 	return Object.values(value).some(holdsExpression);
+}
+
+export const MAX_CONCURRENCY_LIMIT = 50;
+
+/**
+ * Options → Max Concurrency as a whole number from 1 to 50. An expression may give it as text
+ * of digits ("5"); anything else (text, empty, undefined, NaN, a fraction, out of range) fails
+ * the node before any request, so that it can neither run nothing nor wait forever.
+ */
+export function readMaxConcurrency(context: IExecuteFunctions): number {
+	const value: unknown = context.getNodeParameter('options.maxConcurrency', 0, 5);
+	const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	if (typeof number === 'number' && Number.isInteger(number) && number >= 1 && number <= MAX_CONCURRENCY_LIMIT) {
+		return number;
+	}
+	throw new NodeOperationError(
+		context.getNode(),
+		`Max Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}, not ${describeValue(value)}`,
+		{
+			description: `Change Options → Max Concurrency, or the expression behind it, to a whole number from 1 to ${MAX_CONCURRENCY_LIMIT} (the default is 5). No request was sent.`,
+		},
+	);
+}
+
+/** A parameter value as it reads in a message: text in quotes, anything else as JavaScript shows it. */
+function describeValue(value: unknown): string {
+	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+	if (typeof value === 'object' && value !== null) {
+		const json = JSON.stringify(value) ?? String(value);
+		return json.length > 40 ? `${json.slice(0, 40)}…` : json;
+	}
+	return String(value);
 }

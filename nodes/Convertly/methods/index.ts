@@ -1,1 +1,1 @@
-export { searchJobs } from './listSearch';
+export { searchJobs } from './listSearch/jobs';

@@ -8,12 +8,23 @@ import type { Attempt } from './retry';
 export interface ErrorContext {
 	baseUrl: string;
 	itemIndex: number;
-	/** The job the request was about: a 404 then says this job was not found. */
-	jobId?: string;
-	/** A file the request carried or fetched, e.g. for 413/415 on creation or a failed download. */
-	subject?: string;
+	/** What the request was about: a 404 then says that this was not found, in the resource's words. */
+	about?: Subject;
+	/** The files the request sent, named in 413/415 messages. */
+	files?: string;
 	attempts: number;
 	retryDelay?: number;
+}
+
+/**
+ * The thing a request is about, as its resource names it: `{ label: 'Job', id }` makes a 404 read
+ * `Job "…" was not found`, followed by the resource's own advice.
+ */
+export interface Subject {
+	label: string;
+	id: string;
+	/** What to check when it was not found. */
+	notFoundHint: string;
 }
 
 /** Convertly's error body: `{ error, upgradeUrl? }` (official schema). */
@@ -118,7 +129,7 @@ export function toApiError(node: INode, result: Attempt, context: ErrorContext):
 	const body = asJsonObject(result.body);
 	const said = apiText ? `: ${apiText}` : '';
 	const upgrade = typeof body.upgradeUrl === 'string' ? ` Upgrade or change your plan at ${body.upgradeUrl}` : '';
-	const file = context.subject ? ` (${context.subject})` : '';
+	const file = context.files ? ` (${context.files})` : '';
 	let message: string;
 	let description: string;
 	switch (true) {
@@ -139,10 +150,9 @@ export function toApiError(node: INode, result: Attempt, context: ErrorContext):
 			message = `Convertly refused access${said}`;
 			description = `The key is valid but its plan or permissions do not allow this (for example a locked format, too many files in one job, or a WordPress site token instead of a standard API key).${upgrade}`;
 			break;
-		case statusCode === 404 && context.jobId !== undefined:
-			message = `Job ${quote(context.jobId)} was not found${said}`;
-			description =
-				'No job with this ID exists in the Convertly account that owns the API key. Check the Job ID (or the expression that produces it) and that the key belongs to the same account.';
+		case statusCode === 404 && context.about !== undefined:
+			message = `${context.about.label} ${quote(context.about.id)} was not found${said}`;
+			description = context.about.notFoundHint;
 			break;
 		case statusCode === 413:
 			message = `The file is too large for your Convertly plan${file}${said}`;
@@ -167,7 +177,7 @@ export function toApiError(node: INode, result: Attempt, context: ErrorContext):
 			break;
 		default:
 			message = `Convertly rejected the request (HTTP ${statusCode})${said}`;
-			description = 'Check the node parameters, such as the Job ID.';
+			description = 'Check the node parameters: the message above says what Convertly did not accept.';
 	}
 	return new NodeApiError(node, body, { message, description, httpCode: String(statusCode), itemIndex });
 }

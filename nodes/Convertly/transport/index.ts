@@ -12,14 +12,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { ConvertlyJob } from '../helpers/job';
 import { Semaphore } from '../helpers/semaphore';
-import type { ErrorContext } from './errors';
+import type { ErrorContext, Subject } from './errors';
 import { asJsonObject, displayUrl, notConvertlyError, toApiError } from './errors';
 import { REQUEST_LIMITS } from './limits';
-import type { Attempt } from './retry';
+import type { Attempt, RetryRules } from './retry';
 import { retryDelay } from './retry';
 
+export type { Subject } from './errors';
 export { REQUEST_LIMITS } from './limits';
 export { parseRetryAfter, RETRY_POLICY } from './retry';
 
@@ -32,7 +32,7 @@ export interface RequestScope {
 	itemIndex: number;
 	/** Epoch ms by which the request ends, retries included. Defaults to now + plainRequestBudgetMs. */
 	deadline?: number;
-	/** Until this epoch ms, a 404 is retried like a 503 (a job created a moment ago). */
+	/** Until this epoch ms, a 404 is retried like a 503 (something created a moment ago). */
 	notFoundRetryUntil?: number;
 }
 
@@ -51,10 +51,10 @@ export interface ApiRequest {
 	repeatable?: boolean;
 	/** Statuses handed back to the caller instead of becoming errors (e.g. 409 on cancel). */
 	acceptStatuses?: number[];
-	/** The job the request is about, named in a 404 message. */
-	jobId?: string;
-	/** A file the request is about, named in 413/415 messages. */
-	subject?: string;
+	/** What the request is about, named in a 404 message. */
+	about?: Subject;
+	/** The files the request sends, named in 413/415 messages. */
+	files?: string;
 }
 
 export interface ApiResponse {
@@ -72,7 +72,7 @@ export type DownloadResult<T> =
 	| { kind: 'refused'; statusCode: number };
 
 export interface DownloadScope extends RequestScope {
-	/** The file, as messages name it. */
+	/** The file, as messages name it: `result file "a.png"`. */
 	subject: string;
 	/** The size Convertly gave for the file, if any: a compressed answer may not inflate past it. */
 	expectedBytes?: number;
@@ -149,41 +149,28 @@ export class ConvertlyClient {
 		return new URL(this.baseUrl).origin;
 	}
 
-	async getJob(jobId: string, scope: RequestScope): Promise<ConvertlyJob> {
-		// One path segment, whatever the id contains, so no value can reach another endpoint.
-		const { body, statusCode, headers } = await this.request(
-			{ method: 'GET', path: `/api/jobs/${encodeURIComponent(jobId)}`, jobId },
-			scope,
-		);
-		if (!isJob(body)) {
-			throw notConvertlyError(
-				this.node,
-				{ kind: 'response', statusCode, body, headers },
-				{ baseUrl: this.baseUrl, itemIndex: scope.itemIndex },
-			);
-		}
-		return body;
-	}
-
 	/**
 	 * Sends one API request with retries and returns the answer: any 2xx JSON object, or a
 	 * status listed in `acceptStatuses`. Everything else becomes an error naming what to do.
 	 */
 	async request(request: ApiRequest, scope: RequestScope): Promise<ApiResponse> {
-		const deadline = scope.deadline ?? Date.now() + REQUEST_LIMITS.plainRequestBudgetMs;
-		const rules = { repeatable: request.repeatable ?? request.method === 'GET', notFoundRetryUntil: scope.notFoundRetryUntil };
-		const errorContext = (attempts: number, delay?: number): ErrorContext => ({
+		const context = (attempts: number, delay?: number): ErrorContext => ({
 			baseUrl: this.baseUrl,
 			itemIndex: scope.itemIndex,
-			jobId: request.jobId,
-			subject: request.subject,
+			about: request.about,
+			files: request.files,
 			attempts,
 			retryDelay: delay,
 		});
-		for (let attempt = 1; ; attempt++) {
-			await this.waitForRateLimitPause(deadline, scope.itemIndex, () => errorContext(0, this.pausedUntil - Date.now()));
-			const result = await this.queue(async () => await this.sendApiRequest(request, deadline, scope.itemIndex), scope.itemIndex);
-			if (result.kind === 'response') {
+		return await this.retrying<Attempt, ApiResponse>({
+			scope,
+			rules: { repeatable: request.repeatable ?? request.method === 'GET', notFoundRetryUntil: scope.notFoundRetryUntil },
+			attempt: async (deadline) => {
+				const result = await this.sendApiRequest(request, deadline, scope.itemIndex);
+				return { result, value: result };
+			},
+			settle: (result, attempts) => {
+				if (result.kind !== 'response') return undefined;
 				const accepted = result.statusCode < 300 || request.acceptStatuses?.includes(result.statusCode);
 				if (accepted && isJsonObject(result.body)) {
 					return { statusCode: result.statusCode, body: result.body, headers: result.headers };
@@ -192,15 +179,13 @@ export class ConvertlyClient {
 					if (result.statusCode === 204 || result.body === '' || result.body === undefined) {
 						return { statusCode: result.statusCode, body: {}, headers: result.headers };
 					}
-					throw notConvertlyError(this.node, result, errorContext(attempt));
+					throw notConvertlyError(this.node, result, context(attempts));
 				}
-			}
-			const delay = retryDelay(result, attempt, rules);
-			if (delay === undefined || Date.now() + delay > deadline) {
-				throw toApiError(this.node, result, errorContext(attempt, delay));
-			}
-			await this.pauseBeforeRetry(result, delay, scope.itemIndex);
-		}
+				return undefined;
+			},
+			fail: (result, attempts, delay) => toApiError(this.node, result, context(attempts, delay)),
+			pauseContext: () => context(0, this.pausedUntil - Date.now()),
+		});
 	}
 
 	/**
@@ -216,27 +201,20 @@ export class ConvertlyClient {
 		scope: DownloadScope,
 		consume: (body: DownloadBody, headers: IDataObject) => Promise<T>,
 	): Promise<DownloadResult<T>> {
-		const deadline = scope.deadline ?? Date.now() + REQUEST_LIMITS.plainRequestBudgetMs;
-		const errorContext = { url, itemIndex: scope.itemIndex, subject: scope.subject };
-		for (let attempt = 1; ; attempt++) {
-			await this.waitForRateLimitPause(deadline, scope.itemIndex, () => ({
-				baseUrl: this.baseUrl,
-				itemIndex: scope.itemIndex,
-				subject: scope.subject,
-				attempts: 0,
-			}));
-			const outcome = await this.queue(async () => await this.downloadOnce(url, scope, consume), scope.itemIndex);
-			const { response } = outcome;
-			if (response.kind === 'response' && response.statusCode < 300) return { kind: 'ok', value: outcome.value as T };
-			if (response.kind === 'response' && [401, 403, 404, 410].includes(response.statusCode)) {
-				return { kind: 'refused', statusCode: response.statusCode };
-			}
-			const delay = retryDelay(response, attempt, { repeatable: true });
-			if (delay === undefined || Date.now() + delay > deadline) {
-				throw downloadError(this.node, response, { ...errorContext, attempts: attempt });
-			}
-			await this.pauseBeforeRetry(response, delay, scope.itemIndex);
-		}
+		return await this.retrying<T | undefined, DownloadResult<T>>({
+			scope,
+			rules: { repeatable: true },
+			attempt: async () => await this.downloadOnce(url, scope, consume),
+			settle: (result, _attempts, value) => {
+				if (result.kind !== 'response') return undefined;
+				if (result.statusCode < 300) return { kind: 'ok', value: value as T };
+				// A signed URL that expired or was revoked: a fresh one may work.
+				if ([401, 403, 404, 410].includes(result.statusCode)) return { kind: 'refused', statusCode: result.statusCode };
+				return undefined;
+			},
+			fail: (result, attempts) => downloadError(this.node, result, { url, itemIndex: scope.itemIndex, subject: scope.subject, attempts }),
+			pauseContext: () => ({ baseUrl: this.baseUrl, itemIndex: scope.itemIndex, attempts: 0 }),
+		});
 	}
 
 	/**
@@ -259,6 +237,33 @@ export class ConvertlyClient {
 			throw new CancelledError(this.node, 'Execution canceled before the Convertly request finished', {
 				itemIndex,
 			});
+		}
+	}
+
+	/**
+	 * The one retry loop: waits out a shared 429 pause, makes an attempt in a request slot, and
+	 * either settles it, retries it after the policy's delay, or fails it when the policy says it
+	 * is final or the deadline would pass.
+	 */
+	private async retrying<V, T>(loop: {
+		scope: RequestScope;
+		rules: RetryRules;
+		attempt: (deadline: number) => Promise<{ result: Attempt; value?: V }>;
+		/** The outcome for an answer that ends the loop, or undefined to retry it if the rules allow. */
+		settle: (result: Attempt, attempts: number, value?: V) => T | undefined;
+		fail: (result: Attempt, attempts: number, delay?: number) => Error;
+		pauseContext: () => ErrorContext;
+	}): Promise<T> {
+		const { itemIndex } = loop.scope;
+		const deadline = loop.scope.deadline ?? Date.now() + REQUEST_LIMITS.plainRequestBudgetMs;
+		for (let attempts = 1; ; attempts++) {
+			await this.waitForRateLimitPause(deadline, itemIndex, loop.pauseContext);
+			const { result, value } = await this.queue(async () => await loop.attempt(deadline), itemIndex);
+			const settled = loop.settle(result, attempts, value);
+			if (settled !== undefined) return settled;
+			const delay = retryDelay(result, attempts, loop.rules);
+			if (delay === undefined || Date.now() + delay > deadline) throw loop.fail(result, attempts, delay);
+			await this.pauseBeforeRetry(result, delay, itemIndex);
 		}
 	}
 
@@ -384,7 +389,7 @@ export class ConvertlyClient {
 		url: string,
 		scope: DownloadScope,
 		consume: (body: DownloadBody, headers: IDataObject) => Promise<T>,
-	): Promise<{ response: Attempt; value?: T }> {
+	): Promise<{ result: Attempt; value?: T }> {
 		const stop = new AbortController();
 		const signal = AbortSignal.any([this.signal, stop.signal]);
 		const starting = timeLimit(REQUEST_LIMITS.downloadStartTimeoutMs, () => stop.abort(new DownloadBoundError('start')));
@@ -396,18 +401,18 @@ export class ConvertlyClient {
 		}
 		if (response.kind !== 'response' || response.statusCode >= 300) {
 			await discard(response);
-			return { response };
+			return { result: response };
 		}
 		const bounded = boundBody(response.body, response.headers, scope.expectedBytes, stop);
 		try {
-			return { response, value: await consume(bounded.body as DownloadBody, response.headers) };
+			return { result: response, value: await consume(bounded.body as DownloadBody, response.headers) };
 		} catch (error) {
 			this.throwIfCancelled(scope.itemIndex);
 			const reason = bounded.reason();
-			if (reason) return { response: reason };
+			if (reason) return { result: reason };
 			// The body broke off (dropped connection, reset): like no answer at all, so retried.
 			const code: unknown = error?.code;
-			return { response: { kind: 'network', code: typeof code === 'string' ? code : 'interrupted' } };
+			return { result: { kind: 'network', code: typeof code === 'string' ? code : 'interrupted' } };
 		} finally {
 			bounded.done();
 			await discard(response);
@@ -501,12 +506,8 @@ export function normaliseBaseUrl(baseUrl: string | undefined): string {
 	return trimmed === '' ? DEFAULT_BASE_URL : trimmed;
 }
 
-function isJsonObject(body: unknown): body is IDataObject {
+export function isJsonObject(body: unknown): body is IDataObject {
 	return typeof body === 'object' && body !== null && !Array.isArray(body) && !isStream(body);
-}
-
-function isJob(body: unknown): body is ConvertlyJob {
-	return isJsonObject(body) && typeof body.status === 'string';
 }
 
 interface StreamLike extends AsyncIterable<Buffer> {
@@ -684,21 +685,21 @@ function downloadError(
 	const retried = context.attempts > 1 ? ` The node tried ${context.attempts} times.` : '';
 	if (result.kind === 'refused') {
 		return new NodeApiError(node, {}, {
-			message: `${result.message} (result file ${context.subject})`,
+			message: `${result.message} (${context.subject})`,
 			description: result.description,
 			itemIndex: context.itemIndex,
 		});
 	}
 	if (result.kind === 'network') {
 		return new NodeApiError(node, { connection: result.code }, {
-			message: `Could not download the result file ${context.subject} from ${origin}`,
+			message: `Could not download the ${context.subject} from ${origin}`,
 			description: `The connection failed (${result.code}).${retried} Run the node again; if it keeps failing, check that n8n can reach ${origin}.`,
 			itemIndex: context.itemIndex,
 		});
 	}
 	const reason = isJsonObject(result.body) && typeof result.body.error === 'string' ? `: ${result.body.error}` : '';
 	return new NodeApiError(node, asJsonObject(isJsonObject(result.body) ? result.body : {}), {
-		message: `Could not download the result file ${context.subject} (HTTP ${result.statusCode} from ${origin})${reason}`,
+		message: `Could not download the ${context.subject} (HTTP ${result.statusCode} from ${origin})${reason}`,
 		description: `The file's download link did not work.${retried} Run the node again to get fresh links; if it keeps failing, the file may no longer be stored by Convertly.`,
 		httpCode: String(result.statusCode),
 		itemIndex: context.itemIndex,

@@ -1,12 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { readJobId } from '../../helpers/jobId';
-import type { ConvertlyJob } from '../../helpers/job';
-import { describeFiles } from '../../helpers/job';
-import { asJsonObject, convertlyErrorText } from '../../transport/errors';
+import { cancelJob, getJob } from '../../api/jobs';
+import type { RunContext } from '../../helpers/context';
+import type { ConvertlyJob } from '../../jobs/job';
+import { describeFiles } from '../../jobs/job';
+import { readJobId } from '../../jobs/jobId';
+import { asJsonObject, convertlyErrorText, quote } from '../../transport/errors';
 import { jobIdDescription } from '../common.descriptions';
-import type { RunContext } from '../types';
+import type { OperationMeta } from '../types';
+
+export const meta: OperationMeta = {
+	name: 'Cancel',
+	value: 'cancel',
+	description: 'Cancel a job that is still pending, by its ID; jobs already processing cannot be cancelled',
+	action: 'Cancel a job',
+};
 
 const showFor = { resource: ['job'], operation: ['cancel'] };
 
@@ -55,39 +64,30 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, run: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {
 	const jobId = readJobId(this, itemIndex, run.hints);
 	const onNotCancellable = this.getNodeParameter('options.onNotCancellable', itemIndex, 'error') as 'error' | 'output';
-	const response = await run.client.request(
-		{
-			method: 'DELETE',
-			path: `/api/jobs/${encodeURIComponent(jobId)}`,
-			jobId,
-			// Cancelling twice has the same effect as once; a repeat after a lost answer is safe.
-			repeatable: true,
-			acceptStatuses: [409],
-		},
-		{ itemIndex },
-	);
+	const response = await cancelJob(run.client, jobId, itemIndex);
 	const pairedItem = { item: itemIndex };
 
 	if (response.statusCode !== 409) {
 		const { body } = response;
-		const output: IDataObject = isJob(body) ? { ...body } : { jobId, ...body };
+		const output: IDataObject = isJobBody(body) ? { ...body } : { jobId, ...body };
 		if (!('cancelled' in output)) output.cancelled = true;
 		return [{ json: output, pairedItem }];
 	}
 
-	const job = await run.client.getJob(jobId, { itemIndex });
+	const job = await getJob(run.client, jobId, { itemIndex });
 	// A repeated request (after a lost answer) finds the job cancelled by the first one.
 	if (job.status === 'cancelled') return [{ json: { ...job, cancelled: true }, pairedItem }];
 	if (onNotCancellable === 'output') return [{ json: { ...job, cancelled: false }, pairedItem }];
 	const said = convertlyErrorText(response.body);
 	throw new NodeApiError(this.getNode(), asJsonObject(response.body), {
-		message: `Job "${jobId}" cannot be cancelled: it is ${job.status}`,
+		message: `Job ${quote(jobId)} cannot be cancelled: it is ${job.status}`,
 		description: `Only pending jobs can be cancelled; this one is ${job.status} (${describeFiles(job)}).${said ? ` Convertly said: ${said}` : ''} Set "If the Job Cannot Be Cancelled" to "Output the Job" to handle such jobs in the workflow instead of stopping.`,
 		httpCode: '409',
 		itemIndex,
 	});
 }
 
-function isJob(body: IDataObject): body is ConvertlyJob {
+/** An answer that is the job itself (rather than an acknowledgement). */
+function isJobBody(body: IDataObject): body is ConvertlyJob {
 	return typeof body.status === 'string' && typeof body.jobId === 'string';
 }

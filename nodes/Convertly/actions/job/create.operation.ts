@@ -1,15 +1,20 @@
-import { createHash } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { InputFile } from '../../files/upload';
-import { buildForm, readInputFiles } from '../../files/upload';
-import type { ConvertlyJob } from '../../helpers/job';
-import { notConvertlyError } from '../../transport/errors';
-import { awaitCompletion, wantsToWait } from '../../wait/completion';
+import { pairBatchOutput, readAllItemsFiles } from '../../files/batching';
+import { readInputFiles } from '../../files/upload';
+import type { RunContext } from '../../helpers/context';
+import { createAndFinish } from '../../jobs/create';
+import { waitingItemsInParallel } from '../../jobs/wait';
 import { downloadDescription, maxConcurrencyOption, outputOption, waitDescription } from '../common.descriptions';
-import { jobOutput } from '../jobOutput';
-import type { RunContext } from '../types';
+import type { OperationMeta } from '../types';
+
+export const meta: OperationMeta = {
+	name: 'Create',
+	value: 'create',
+	description: 'Send the files of the input items to Convertly to convert or compress them, optionally waiting for the result files',
+	action: 'Create a job',
+};
 
 const showFor = { resource: ['job'], operation: ['create'] };
 
@@ -200,91 +205,44 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface JobSettings {
-	fields: Array<[string, string]>;
-}
-
 /** Uploading items, like waiting ones, run together; the client bounds the requests in flight. */
-export function itemsInParallel(this: IExecuteFunctions, itemCount: number, maxConcurrency: number): number {
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		if (wantsToWait(this, itemIndex)) return itemCount;
-	}
-	return maxConcurrency;
-}
+export const itemsInParallel = waitingItemsInParallel;
 
 /** Batching "One Job for All Items": every item's files in one job, one output paired to all items. */
 export async function executeAll(this: IExecuteFunctions, run: RunContext): Promise<INodeExecutionData[] | undefined> {
 	if (this.getNodeParameter('options.batching', 0, 'perItem') !== 'allItems') return undefined;
-	const itemCount = this.getInputData().length;
-	const files: InputFile[] = [];
-	const included: number[] = [];
-	const failed: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		try {
-			files.push(...(await readInputFiles(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex), sha256)));
-			included.push(itemIndex);
-		} catch (error) {
-			// One item without a usable file does not stop the batch when the node continues on fail.
-			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-			failed.push({ json: { error: (error as Error).message, details: { description: (error as NodeOperationError).description ?? '' } }, pairedItem: { item: itemIndex } });
-		}
-	}
-	if (included.length === 0) return failed;
-	const pairedToAll = included.map((item) => ({ item }));
-	const output = await createAndFinish(this, run, files, included);
-	// One result per file, in upload order: each result item is paired to the item its file came from.
-	const perFile = this.getNodeParameter('options.output', 0, 'job') === 'results' && output.length === files.length;
-	const paired = output.map((item, index) => ({ ...item, pairedItem: perFile ? { item: files[index].itemIndex } : pairedToAll }));
-	return [...paired, ...failed];
+	const batch = await readAllItemsFiles(this, 'binaryPropertyName');
+	if (batch.included.length === 0) return batch.failed;
+	const output = await createJob(this, run, batch.files, batch.included);
+	// With Output "Results" there is one result per file, in upload order.
+	return pairBatchOutput(batch, output, this.getNodeParameter('options.output', 0, 'job') === 'results');
 }
 
 /** Batching "One Job per Item": sends the item's files as one job. */
 export async function execute(this: IExecuteFunctions, run: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {
-	const files = await readInputFiles(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex), sha256);
-	return await createAndFinish(this, run, files, [itemIndex]);
+	const files = await readInputFiles(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex));
+	return await createJob(this, run, files, [itemIndex]);
 }
 
-/** Creates the job, then waits and downloads as the first item's settings say. */
-async function createAndFinish(
+async function createJob(
 	context: IExecuteFunctions,
 	run: RunContext,
-	files: InputFile[],
+	files: Awaited<ReturnType<typeof readInputFiles>>,
 	itemIndexes: number[],
 ): Promise<INodeExecutionData[]> {
-	const itemIndex = itemIndexes[0];
-	const settings = readSettings(context, itemIndex, files.length);
-	const customKey = String(context.getNodeParameter('options.idempotencyKey', itemIndex, '') ?? '').trim();
-	const idempotencyKey = customKey || defaultIdempotencyKey(context, itemIndexes, files, settings);
-
-	const { body } = await run.client.request(
-		{
-			method: 'POST',
-			path: '/api/jobs',
-			headers: { 'Idempotency-Key': idempotencyKey },
-			body: async () => buildForm(settings.fields, 'files', files),
-			// The key makes a repeat return the job already created, so a retry is safe.
-			repeatable: true,
-			subject: describeUpload(files),
-		},
-		{ itemIndex },
-	);
-	if (typeof body.jobId !== 'string' || body.jobId === '') {
-		throw notConvertlyError(
-			context.getNode(),
-			{ kind: 'response', statusCode: 200, body, headers: {} },
-			{ baseUrl: run.client.baseUrl, itemIndex },
-		);
-	}
-	const jobId = body.jobId;
-	let job = body as ConvertlyJob;
-	let extra: IDataObject = {};
-	if (wantsToWait(context, itemIndex)) {
-		({ job, extra } = await awaitCompletion(context, run, jobId, itemIndex));
-	}
-	return await jobOutput(context, run, { job, jobId, itemIndex, pairedItem: { item: itemIndex }, extra });
+	const fields = readFields(context, itemIndexes[0], files.length);
+	return await createAndFinish(context, run, {
+		path: '/api/jobs',
+		fields,
+		fileField: 'files',
+		files,
+		itemIndexes,
+		secretFields: ['callbackSecret'],
+	});
 }
 
-function readSettings(context: IExecuteFunctions, itemIndex: number, fileCount: number): JobSettings {
+/** The job's settings as Convertly's form fields. */
+function readFields(context: IExecuteFunctions, itemIndex: number, fileCount: number): Array<[string, string]> {
 	const parameter = <T>(name: string, fallback: T) => context.getNodeParameter(name, itemIndex, fallback) as T;
 	const resize = parameter<string>('resize', 'original');
 	const compression = parameter<number>('compression', 82);
@@ -317,53 +275,5 @@ function readSettings(context: IExecuteFunctions, itemIndex: number, fileCount: 
 		const secret = String(parameter('options.callbackSecret', '') ?? '');
 		if (secret) fields.push(['callbackSecret', secret]);
 	}
-	return { fields };
-}
-
-/**
- * The key Convertly deduplicates creations by, when the user sets none: the same files (n8n's
- * stored copy of them) with the same settings from the same node and item position are one
- * job. A retried request, and a retried execution (which reuses the stored input files), get
- * the job back; a run that reads its files anew creates a new job. A file n8n holds in memory
- * has no stored copy: its identity is its bytes within this execution, so repeats within the
- * execution get the job back and any other execution (a retry included) creates a new one.
- */
-function defaultIdempotencyKey(
-	context: IExecuteFunctions,
-	itemIndexes: number[],
-	files: InputFile[],
-	settings: JobSettings,
-): string {
-	const fingerprint = JSON.stringify({
-		workflow: context.getWorkflow().id ?? '',
-		node: context.getNode().id ?? context.getNode().name,
-		items: itemIndexes,
-		files: files.map((file) => [file.identity, file.fileName, file.size]),
-		// The callback secret is left out so that it never reaches the key, even hashed.
-		settings: settings.fields.filter(([name]) => name !== 'callbackSecret'),
-	});
-	return `n8n-${sha256(fingerprint)}`;
-}
-
-function sha256(data: string): string {
-	return createHash('sha256').update(data).digest('hex');
-}
-
-function describeUpload(files: InputFile[]): string {
-	const describe = (file: InputFile) => `"${file.fileName}", ${formatBytes(file.size)}, ${file.mimeType}`;
-	if (files.length === 1) return describe(files[0]);
-	const shown = files.slice(0, 3).map(describe).join('; ');
-	return `${files.length} files: ${shown}${files.length > 3 ? '; …' : ''}`;
-}
-
-function formatBytes(bytes: number): string {
-	if (bytes < 1024) return `${bytes} B`;
-	const units = ['KB', 'MB', 'GB', 'TB'];
-	let value = bytes / 1024;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-	return `${value.toFixed(1)} ${units[unit]}`;
+	return fields;
 }

@@ -1,8 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readJobId } from '../../helpers/jobId';
-import type { ConvertlyJob } from '../../helpers/job';
-import { awaitCompletion, wantsToWait } from '../../wait/completion';
+import { getJob } from '../../api/jobs';
+import type { RunContext } from '../../helpers/context';
+import type { ConvertlyJob } from '../../jobs/job';
+import { readJobId } from '../../jobs/jobId';
+import { jobOutput } from '../../jobs/output';
+import { awaitCompletion, waitingItemsInParallel, wantsToWait } from '../../jobs/wait';
 import {
 	downloadDescription,
 	jobIdDescription,
@@ -10,8 +13,15 @@ import {
 	outputOption,
 	waitDescription,
 } from '../common.descriptions';
-import { jobOutput } from '../jobOutput';
-import type { RunContext } from '../types';
+import type { OperationMeta } from '../types';
+
+export const meta: OperationMeta = {
+	name: 'Get',
+	value: 'get',
+	description:
+		'Get one job by its ID (status, progress, file counts, results with download URLs), optionally waiting until it has completed or failed',
+	action: 'Get a job',
+};
 
 const showFor = { resource: ['job'], operation: ['get'] };
 
@@ -37,12 +47,7 @@ export const description: INodeProperties[] = [
  * Waiting items must all be in progress together (N jobs should take about one job's time);
  * plain Gets only need as many items in progress as requests may be in flight.
  */
-export function itemsInParallel(this: IExecuteFunctions, itemCount: number, maxConcurrency: number): number {
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		if (wantsToWait(this, itemIndex)) return itemCount;
-	}
-	return maxConcurrency;
-}
+export const itemsInParallel = waitingItemsInParallel;
 
 /** Gets one item's job (and waits for it and downloads its files when asked) and returns that item's output items. */
 export async function execute(this: IExecuteFunctions, run: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -52,7 +57,7 @@ export async function execute(this: IExecuteFunctions, run: RunContext, itemInde
 	if (wantsToWait(this, itemIndex)) {
 		({ job, extra } = await awaitCompletion(this, run, jobId, itemIndex));
 	} else {
-		job = await run.client.getJob(jobId, { itemIndex });
+		job = await getJob(run.client, jobId, { itemIndex });
 	}
 	return await jobOutput(this, run, { job, jobId, itemIndex, pairedItem: { item: itemIndex }, extra });
 }

@@ -1,9 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ConvertlyClient } from '../../transport';
-import { notConvertlyError } from '../../transport/errors';
-import type { RunContext } from '../types';
+import { listJobsPage } from '../../api/jobs';
+import type { RunContext } from '../../helpers/context';
+import type { OperationMeta } from '../types';
+
+export const meta: OperationMeta = {
+	name: 'Get Many',
+	value: 'getAll',
+	description: "List the account's jobs, newest first, optionally only those with one status",
+	action: 'Get many jobs',
+};
 
 const showFor = { resource: ['job'], operation: ['getAll'] };
 
@@ -15,8 +22,6 @@ export const LIST_LIMITS = {
 	returnAllMaxJobs: 10_000,
 	defaultLimit: 50,
 } as const;
-
-export const JOB_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
 
 export const description: INodeProperties[] = [
 	{
@@ -67,44 +72,6 @@ export const description: INodeProperties[] = [
 		],
 	},
 ];
-
-export interface JobPage {
-	jobs: IDataObject[];
-	/** Whether Convertly says (or the page size suggests) there are more jobs after this page. */
-	more: boolean;
-}
-
-/**
- * Reads one page of GET /api/jobs. "More" comes from `pagination.hasMore` when present, else
- * from `pagination.total`, else from whether the page came back full (the shape is partly
- * undocumented, so all three are handled).
- */
-export async function listJobsPage(
-	client: ConvertlyClient,
-	query: { limit: number; offset: number; status?: string },
-	itemIndex: number,
-): Promise<JobPage> {
-	const qs: IDataObject = { limit: query.limit, offset: query.offset };
-	if (query.status) qs.status = query.status;
-	const response = await client.request({ method: 'GET', path: '/api/jobs', qs }, { itemIndex });
-	const { jobs, pagination } = response.body;
-	if (!Array.isArray(jobs)) {
-		throw notConvertlyError(
-			client.node,
-			{ kind: 'response', statusCode: response.statusCode, body: response.body, headers: response.headers },
-			{ baseUrl: client.baseUrl, itemIndex },
-		);
-	}
-	const list = jobs.filter((job): job is IDataObject => typeof job === 'object' && job !== null && !Array.isArray(job));
-	let more = list.length >= query.limit;
-	if (typeof pagination === 'object' && pagination !== null && !Array.isArray(pagination)) {
-		const { hasMore, total } = pagination as IDataObject;
-		if (typeof hasMore === 'boolean') more = hasMore;
-		else if (typeof total === 'number') more = query.offset + list.length < total;
-	}
-	// A page without jobs ends the list whatever it claims, so a wrong hasMore cannot loop.
-	return { jobs: list, more: more && list.length > 0 };
-}
 
 /** Lists the account's jobs: one item per job, exactly as Convertly returns it. */
 export async function execute(this: IExecuteFunctions, run: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {

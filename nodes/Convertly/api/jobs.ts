@@ -1,0 +1,93 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ConvertlyJob } from '../jobs/job';
+import type { ApiResponse, ConvertlyClient, RequestScope, Subject } from '../transport';
+import { isJsonObject } from '../transport';
+import { notConvertlyError } from '../transport/errors';
+
+/** Statuses Convertly documents for a job (and accepts as the list's `status` filter). */
+export const JOB_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
+
+/** How a job is named when Convertly does not know it. */
+export function jobSubject(jobId: string): Subject {
+	return {
+		label: 'Job',
+		id: jobId,
+		notFoundHint:
+			'No job with this ID exists in the Convertly account that owns the API key. Check the Job ID (or the expression that produces it) and that the key belongs to the same account.',
+	};
+}
+
+/** One path segment, whatever the id contains, so no value can reach another endpoint. */
+function jobPath(jobId: string): string {
+	return `/api/jobs/${encodeURIComponent(jobId)}`;
+}
+
+/** GET /api/jobs/{id}: the job, or an error when the answer is not one. */
+export async function getJob(client: ConvertlyClient, jobId: string, scope: RequestScope): Promise<ConvertlyJob> {
+	const response = await client.request({ method: 'GET', path: jobPath(jobId), about: jobSubject(jobId) }, scope);
+	if (!isJob(response.body)) throw notConvertly(client, response, scope.itemIndex);
+	return response.body;
+}
+
+/**
+ * DELETE /api/jobs/{id}. Cancelling twice has the same effect as once, so a repeat after a lost
+ * answer is safe; 409 (no longer pending) comes back to the caller.
+ */
+export async function cancelJob(client: ConvertlyClient, jobId: string, itemIndex: number): Promise<ApiResponse> {
+	return await client.request(
+		{ method: 'DELETE', path: jobPath(jobId), about: jobSubject(jobId), repeatable: true, acceptStatuses: [409] },
+		{ itemIndex },
+	);
+}
+
+export interface JobPage {
+	jobs: IDataObject[];
+	/** Whether Convertly says (or the page size suggests) there are more jobs after this page. */
+	more: boolean;
+}
+
+/**
+ * Reads one page of GET /api/jobs. "More" comes from `pagination.hasMore` when present, else
+ * from `pagination.total`, else from whether the page came back full (the shape is partly
+ * undocumented, so all three are handled).
+ */
+export async function listJobsPage(
+	client: ConvertlyClient,
+	query: { limit: number; offset: number; status?: string },
+	itemIndex: number,
+): Promise<JobPage> {
+	const qs: IDataObject = { limit: query.limit, offset: query.offset };
+	if (query.status) qs.status = query.status;
+	const response = await client.request({ method: 'GET', path: '/api/jobs', qs }, { itemIndex });
+	const { jobs, pagination } = response.body;
+	if (!Array.isArray(jobs)) throw notConvertly(client, response, itemIndex);
+	const list = jobs.filter((job): job is IDataObject => typeof job === 'object' && job !== null && !Array.isArray(job));
+	let more = list.length >= query.limit;
+	if (typeof pagination === 'object' && pagination !== null && !Array.isArray(pagination)) {
+		const { hasMore, total } = pagination as IDataObject;
+		if (typeof hasMore === 'boolean') more = hasMore;
+		else if (typeof total === 'number') more = query.offset + list.length < total;
+	}
+	// A page without jobs ends the list whatever it claims, so a wrong hasMore cannot loop.
+	return { jobs: list, more: more && list.length > 0 };
+}
+
+/** The id of a job Convertly just created, or an error when the answer names none. */
+export function createdJobId(client: ConvertlyClient, response: ApiResponse, itemIndex: number): string {
+	const { jobId } = response.body;
+	if (typeof jobId !== 'string' || jobId === '') throw notConvertly(client, { ...response, statusCode: 200, headers: {} }, itemIndex);
+	return jobId;
+}
+
+export function isJob(body: unknown): body is ConvertlyJob {
+	return isJsonObject(body) && typeof body.status === 'string';
+}
+
+function notConvertly(client: ConvertlyClient, response: ApiResponse, itemIndex: number) {
+	return notConvertlyError(
+		client.node,
+		{ kind: 'response', statusCode: response.statusCode, body: response.body, headers: response.headers },
+		{ baseUrl: client.baseUrl, itemIndex },
+	);
+}
