@@ -1,7 +1,7 @@
 'use strict';
 // Helpers for the end-to-end suite: run n8n's CLI, start and stop `n8n start`, talk to its REST
-// API. Every process started here is recorded in $E2E_PID_DIR so that e2e/run.sh's trap can
-// stop it by PID even if a test crashes.
+// API, open the editor in headless Chromium. Every process started here is recorded in
+// $E2E_PID_DIR so that e2e/run.sh's trap can stop it by PID even if a test crashes.
 
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -13,6 +13,7 @@ const RUNTIME = path.join(ROOT, 'e2e', 'n8n-runtime');
 const N8N_BIN = process.env.N8N_BIN ?? path.join(RUNTIME, 'node_modules', '.bin', 'n8n');
 const ENCRYPTION_KEY = 'convertly-e2e-encryption-key';
 const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function pidFile(pid) {
 	const dir = process.env.E2E_PID_DIR;
@@ -82,10 +83,11 @@ function nodeOutputs(runData, nodeName) {
 	return run.data?.main ?? [];
 }
 
-function killGroup(pid) {
+/** Sends `signal` to the process group led by `pid`, and to `pid` itself. */
+function killGroup(pid, signal = 'SIGTERM') {
 	for (const target of [-pid, pid]) {
 		try {
-			process.kill(target, 'SIGTERM');
+			process.kill(target, signal);
 		} catch {
 			// already gone
 		}
@@ -185,6 +187,71 @@ async function postWebhook(baseUrl, webhookPath, body, headers = {}) {
 
 const OWNER = { email: 'e2e@convertly.local', firstName: 'E2E', lastName: 'Convertly', password: 'Convertly-e2e-1' };
 
+/** The PID of a child of this process whose command line contains `needle` (Linux /proc), if any. */
+function childPidWith(needle) {
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (ppid === process.pid && fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) return Number(entry);
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Headless Chromium (Debian's, or $CHROMIUM_PATH) with a fresh profile folder, logged in to the
+ * n8n at `baseUrl` as `owner`. Its browser process (a process-group leader) is recorded in
+ * $E2E_PID_DIR like every other process of the suite. Returns { context, page, close }; close(screenshot)
+ * saves the page to e2e/artifacts/<screenshot> when a name is given, closes the browser (killing
+ * its process group if that fails) and removes the profile folder. When the launch or the login
+ * fails, the same happens before the error is thrown.
+ */
+async function openEditor(baseUrl, { profilePrefix = 'convertly-chromium-', owner = OWNER } = {}) {
+	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (e2e/run.sh does this as root)`);
+	const { chromium } = require('playwright-core');
+	fs.mkdirSync(ARTIFACTS, { recursive: true });
+	const profile = fs.mkdtempSync(path.join(os.tmpdir(), profilePrefix));
+	let context;
+	let page;
+	let pid;
+	let file;
+	const close = async (screenshot) => {
+		try {
+			if (page && screenshot) await page.screenshot({ path: path.join(ARTIFACTS, screenshot) }).catch(() => {});
+			await context?.close();
+		} catch (error) {
+			if (pid) killGroup(pid, 'SIGKILL');
+			throw error;
+		} finally {
+			if (file) fs.rmSync(file, { force: true });
+			fs.rmSync(profile, { recursive: true, force: true });
+		}
+	};
+	try {
+		context = await chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true,
+			baseURL: baseUrl,
+			viewport: { width: 1440, height: 900 },
+			args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		});
+		pid = childPidWith(`--user-data-dir=${profile}`);
+		file = pid && pidFile(pid);
+		if (file) fs.writeFileSync(file, String(pid));
+		const login = await context.request.post('/rest/login', { data: { emailOrLdapLoginId: owner.email, password: owner.password } });
+		if (login.status() !== 200) throw new Error(`log in to n8n as ${owner.email}: ${login.status()} ${await login.text()}`);
+		page = context.pages()[0] ?? (await context.newPage());
+	} catch (error) {
+		await close().catch(() => {});
+		throw error;
+	}
+	return { context, page, close };
+}
+
 module.exports = {
 	ROOT,
 	ARTIFACTS,
@@ -197,4 +264,5 @@ module.exports = {
 	restClient,
 	createActiveWorkflow,
 	postWebhook,
+	openEditor,
 };

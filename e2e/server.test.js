@@ -5,15 +5,13 @@
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSimulator } = require('../simulator');
-const { ARTIFACTS, OWNER, ROOT, createActiveWorkflow, makeUserFolder, postWebhook, restClient, startServer } = require('./lib');
+const { ARTIFACTS, OWNER, ROOT, createActiveWorkflow, makeUserFolder, openEditor, postWebhook, restClient, startServer } = require('./lib');
 
 const PORT = Number(process.env.E2E_N8N_PORT ?? 5699);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DONE_JOB = 'a755a89a-3a63-4f3e-88ff-7fef50d42d7d';
 
 describe('n8n server and editor', () => {
@@ -181,31 +179,16 @@ describe('n8n server and editor', () => {
 	});
 
 	describe('in the editor (headless Chromium)', () => {
-		let context;
+		let editor;
 		let page;
-		let profile;
 
 		before(async () => {
-			assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (e2e/run.sh does this as root)`);
-			const { chromium } = require('playwright-core');
-			fs.mkdirSync(ARTIFACTS, { recursive: true });
-			profile = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-chromium-'));
-			context = await chromium.launchPersistentContext(profile, {
-				executablePath: CHROMIUM,
-				headless: true,
-				baseURL: server.baseUrl,
-				viewport: { width: 1440, height: 900 },
-				args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-			});
-			const login = await context.request.post('/rest/login', { data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
-			assert.equal(login.status(), 200);
-			page = context.pages()[0] ?? (await context.newPage());
+			editor = await openEditor(server.baseUrl);
+			page = editor.page;
 		});
 
 		after(async () => {
-			if (page) await page.screenshot({ path: path.join(ARTIFACTS, 'last-page.png') }).catch(() => {});
-			await context?.close();
-			if (profile) fs.rmSync(profile, { recursive: true, force: true });
+			await editor?.close('last-page.png');
 		});
 
 		it('finds Convertly in the node creator, adds “Get a job”, executes it and shows the job', async () => {
