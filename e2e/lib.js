@@ -15,17 +15,24 @@ const ENCRYPTION_KEY = 'convertly-e2e-encryption-key';
 const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 function pidFile(pid) {
 	const dir = process.env.E2E_PID_DIR;
 	return dir ? path.join(dir, `${pid}.pid`) : undefined;
 }
 
+/** The package installed as a community package in `<userFolder>/.n8n/nodes` (a symlink to the repo). */
+function linkPackage(userFolder) {
+	const nodes = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
+	fs.mkdirSync(nodes, { recursive: true });
+	fs.symlinkSync(ROOT, path.join(nodes, 'n8n-nodes-convertly'));
+}
+
 /** A fresh n8n user folder with the built package linked as an installed community package. */
 function makeUserFolder(name) {
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), `convertly-e2e-${name}-`));
-	const nodes = path.join(folder, '.n8n', 'nodes', 'node_modules');
-	fs.mkdirSync(nodes, { recursive: true });
-	fs.symlinkSync(ROOT, path.join(nodes, 'n8n-nodes-convertly'));
+	linkPackage(folder);
 	return folder;
 }
 
@@ -94,6 +101,22 @@ function killGroup(pid, signal = 'SIGTERM') {
 	}
 }
 
+/** Polls `url` until it answers 2xx; resolves to the milliseconds that took. */
+async function waitForHttp(url, { timeoutMs = 180_000, intervalMs = 250, isAlive = () => true, what = url } = {}) {
+	const startedAt = Date.now();
+	for (;;) {
+		if (!isAlive()) throw new Error(`${what} exited before it was ready`);
+		try {
+			const response = await fetch(url);
+			if (response.ok) return Date.now() - startedAt;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() - startedAt > timeoutMs) throw new Error(`${what} not ready after ${timeoutMs} ms`);
+		await sleep(intervalMs);
+	}
+}
+
 /** Starts `n8n start` and waits until /healthz/readiness answers 200. */
 async function startServer(userFolder, port) {
 	const logFile = path.join(ARTIFACTS, `n8n-server-${port}.log`);
@@ -108,21 +131,14 @@ async function startServer(userFolder, port) {
 	const file = pidFile(child.pid);
 	if (file) fs.writeFileSync(file, String(child.pid));
 	const baseUrl = `http://127.0.0.1:${port}`;
-	const startedAt = Date.now();
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}; see ${logFile}`);
-		try {
-			const response = await fetch(`${baseUrl}/healthz/readiness`);
-			if (response.ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() - startedAt > 180_000) throw new Error(`n8n not ready after 180 s; see ${logFile}`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
+	const readyMs = await waitForHttp(`${baseUrl}/healthz/readiness`, {
+		intervalMs: 500,
+		isAlive: () => child.exitCode === null,
+		what: `n8n start (see ${logFile})`,
+	});
 	return {
 		baseUrl,
-		readyMs: Date.now() - startedAt,
+		readyMs,
 		logFile,
 		stop: async () => {
 			killGroup(child.pid);
@@ -186,6 +202,30 @@ async function postWebhook(baseUrl, webhookPath, body, headers = {}) {
 }
 
 const OWNER = { email: 'e2e@convertly.local', firstName: 'E2E', lastName: 'Convertly', password: 'Convertly-e2e-1' };
+const SIMULATOR_CREDENTIAL_NAME = 'Convertly (local simulator)';
+
+/**
+ * The owner account (set up, or logged in to when it already is) and one Convertly API credential
+ * for `api` ({ url, apiKey }: the simulator, or the real API), on the n8n at `baseUrl`. Returns
+ * { rest, credentialId, credential }, `credential` being the { id, name } that a node's
+ * `credentials.convertlyApi` takes.
+ */
+async function setUpOwner(baseUrl, api, { owner = OWNER, credentialName = SIMULATOR_CREDENTIAL_NAME } = {}) {
+	const rest = restClient(baseUrl);
+	const setup = await rest.call('POST', '/rest/owner/setup', owner);
+	if (setup.status !== 200) {
+		const login = await rest.call('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		if (login.status !== 200) throw new Error(`owner setup failed: ${setup.status} ${setup.text}`);
+	}
+	const created = await rest.call('POST', '/rest/credentials', {
+		name: credentialName,
+		type: 'convertlyApi',
+		data: { apiKey: api.apiKey, authHeader: 'bearer', baseUrl: api.url },
+	});
+	if (created.status !== 200) throw new Error(`credential: ${created.status} ${created.text}`);
+	const credential = { id: created.json.data.id, name: credentialName };
+	return { rest, credentialId: credential.id, credential };
+}
 
 /** The PID of a child of this process whose command line contains `needle` (Linux /proc), if any. */
 function childPidWith(needle) {
@@ -254,14 +294,22 @@ async function openEditor(baseUrl, { profilePrefix = 'convertly-chromium-', owne
 
 module.exports = {
 	ROOT,
+	RUNTIME,
+	N8N_BIN,
 	ARTIFACTS,
 	OWNER,
+	SIMULATOR_CREDENTIAL_NAME,
+	sleep,
+	linkPackage,
 	makeUserFolder,
 	n8nCli,
 	parseRawOutput,
 	nodeOutputs,
+	killGroup,
+	waitForHttp,
 	startServer,
 	restClient,
+	setUpOwner,
 	createActiveWorkflow,
 	postWebhook,
 	openEditor,

@@ -9,7 +9,7 @@ const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSimulator } = require('../simulator');
-const { ARTIFACTS, OWNER, ROOT, createActiveWorkflow, makeUserFolder, openEditor, postWebhook, restClient, startServer } = require('./lib');
+const { ARTIFACTS, ROOT, createActiveWorkflow, makeUserFolder, openEditor, postWebhook, setUpOwner, startServer } = require('./lib');
 
 const PORT = Number(process.env.E2E_N8N_PORT ?? 5699);
 const DONE_JOB = 'a755a89a-3a63-4f3e-88ff-7fef50d42d7d';
@@ -25,16 +25,7 @@ describe('n8n server and editor', () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
 		userFolder = makeUserFolder('server');
 		server = await startServer(userFolder, PORT);
-		rest = restClient(server.baseUrl);
-		const setup = await rest.call('POST', '/rest/owner/setup', OWNER);
-		assert.equal(setup.status, 200, setup.text);
-		const credential = await rest.call('POST', '/rest/credentials', {
-			name: 'Convertly (local simulator)',
-			type: 'convertlyApi',
-			data: { apiKey: simulator.apiKey, authHeader: 'bearer', baseUrl: simulator.url },
-		});
-		assert.equal(credential.status, 200, credential.text);
-		credentialId = credential.json.data.id;
+		({ rest, credentialId } = await setUpOwner(server.baseUrl, simulator));
 	});
 
 	after(async () => {

@@ -14,13 +14,12 @@ const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSimulator } = require('../simulator');
-const { ARTIFACTS, OWNER, ROOT, createActiveWorkflow, makeUserFolder, openEditor, postWebhook, restClient, startServer } = require('./lib');
+const { ARTIFACTS, RUNTIME, ROOT, createActiveWorkflow, makeUserFolder, openEditor, postWebhook, setUpOwner, sleep, startServer } = require('./lib');
 
 const PORT = Number(process.env.E2E_TRIGGER_PORT ?? 5730);
-const flatted = require(path.join(ROOT, 'e2e', 'n8n-runtime', 'node_modules', 'flatted'));
+const flatted = require(path.join(RUNTIME, 'node_modules', 'flatted'));
 
 const SLOW_FILE_MS = 8000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what, check, timeoutMs = 30_000) {
 	const deadline = Date.now() + timeoutMs;
@@ -71,9 +70,8 @@ describe('Convertly Trigger in n8n', () => {
 		simulator = await startSimulator();
 		userFolder = makeUserFolder('trigger');
 		server = await startServer(userFolder, PORT);
-		rest = restClient(server.baseUrl);
-		const setup = await rest.call('POST', '/rest/owner/setup', OWNER);
-		assert.equal(setup.status, 200, setup.text);
+		let credential;
+		({ rest, credential } = await setUpOwner(server.baseUrl, simulator));
 		const webhookCredential = await rest.call('POST', '/rest/credentials', {
 			name: 'Convertly webhook secret (simulator)',
 			type: 'convertlyWebhookApi',
@@ -81,13 +79,7 @@ describe('Convertly Trigger in n8n', () => {
 		});
 		assert.equal(webhookCredential.status, 200, webhookCredential.text);
 		credentials.convertlyWebhookApi = { id: webhookCredential.json.data.id, name: 'Convertly webhook secret (simulator)' };
-		const apiCredential = await rest.call('POST', '/rest/credentials', {
-			name: 'Convertly (local simulator)',
-			type: 'convertlyApi',
-			data: { apiKey: simulator.apiKey, authHeader: 'bearer', baseUrl: simulator.url },
-		});
-		assert.equal(apiCredential.status, 200, apiCredential.text);
-		credentials.convertlyApi = { id: apiCredential.json.data.id, name: 'Convertly (local simulator)' };
+		credentials.convertlyApi = credential;
 	});
 
 	after(async () => {

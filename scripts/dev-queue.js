@@ -8,7 +8,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { startSimulator, DEMO_API_KEY } = require('../simulator');
-const { OWNER, createActiveWorkflow, restClient, startQueueStack } = require('../e2e/queue-lib');
+const { OWNER, createActiveWorkflow, startQueueStack } = require('../e2e/queue-lib');
+const { setUpOwner } = require('../e2e/lib');
 
 const BASE_PORT = Number(process.env.CONVERTLY_QUEUE_BASE_PORT ?? 5720);
 const WORKERS = Number(process.env.CONVERTLY_QUEUE_WORKERS ?? 2);
@@ -44,21 +45,12 @@ async function main() {
 		fs.rmSync(logDir, { recursive: true, force: true });
 		stack = await startQueueStack({ basePort: BASE_PORT, workers: WORKERS, logDir });
 
-		const rest = restClient(stack.baseUrl);
-		const setup = await rest.call('POST', '/rest/owner/setup', OWNER);
-		if (setup.status !== 200) throw new Error(`owner setup: ${setup.status} ${setup.text}`);
 		const credentialName = simulator ? 'Convertly (local simulator)' : 'Convertly';
-		const credential = await rest.call('POST', '/rest/credentials', {
-			name: credentialName,
-			type: 'convertlyApi',
-			data: { apiKey, authHeader: 'bearer', baseUrl },
-		});
-		if (credential.status !== 200) throw new Error(`credential: ${credential.status} ${credential.text}`);
-		const credentialRef = { id: credential.json.data.id, name: credentialName };
+		const { rest, credential } = await setUpOwner(stack.baseUrl, { url: baseUrl, apiKey }, { owner: OWNER, credentialName });
 
 		const withCredential = (workflow) => ({
 			...workflow,
-			nodes: workflow.nodes.map((node) => (node.credentials?.convertlyApi ? { ...node, credentials: { convertlyApi: credentialRef } } : node)),
+			nodes: workflow.nodes.map((node) => (node.credentials?.convertlyApi ? { ...node, credentials: { convertlyApi: credential } } : node)),
 		});
 		for (const file of fs.readdirSync(EXAMPLES).filter((name) => name.endsWith('.json') && !name.startsWith('credentials'))) {
 			const { name, nodes, connections, settings } = withCredential(JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')));
