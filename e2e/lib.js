@@ -173,11 +173,17 @@ function restClient(baseUrl) {
 	return { call, cookie: () => cookie };
 }
 
-/** Creates and activates a workflow over n8n's REST API; returns its id. */
-async function createActiveWorkflow(rest, workflow) {
+/** Saves an inactive workflow over n8n's REST API; returns { id, versionId }. */
+async function createWorkflow(rest, workflow) {
 	const created = await rest.call('POST', '/rest/workflows', { active: false, settings: { executionOrder: 'v1' }, ...workflow });
 	if (created.status !== 200) throw new Error(`create workflow: ${created.status} ${created.text}`);
 	const { id, versionId } = created.json.data;
+	return { id, versionId };
+}
+
+/** Creates and activates a workflow over n8n's REST API; returns its id. */
+async function createActiveWorkflow(rest, workflow) {
+	const { id, versionId } = await createWorkflow(rest, workflow);
 	const activated = await rest.call('POST', `/rest/workflows/${id}/activate`, { versionId });
 	if (activated.status !== 200) throw new Error(`activate workflow: ${activated.status} ${activated.text}`);
 	return id;
@@ -310,6 +316,7 @@ module.exports = {
 	startServer,
 	restClient,
 	setUpOwner,
+	createWorkflow,
 	createActiveWorkflow,
 	postWebhook,
 	openEditor,

@@ -14,7 +14,7 @@ const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSimulator } = require('../simulator');
-const { ARTIFACTS, RUNTIME, ROOT, createActiveWorkflow, makeUserFolder, openEditor, postWebhook, setUpOwner, sleep, startServer } = require('./lib');
+const { ARTIFACTS, RUNTIME, ROOT, createActiveWorkflow, createWorkflow, makeUserFolder, openEditor, postWebhook, setUpOwner, sleep, startServer } = require('./lib');
 
 const PORT = Number(process.env.E2E_TRIGGER_PORT ?? 5730);
 const flatted = require(path.join(RUNTIME, 'node_modules', 'flatted'));
@@ -288,16 +288,11 @@ describe('Convertly Trigger in n8n', () => {
 		const testWebhookId = randomUUID();
 
 		before(async () => {
-			const created = await rest.call('POST', '/rest/workflows', {
+			({ id: workflowId } = await createWorkflow(rest, {
 				name: 'Convertly Trigger (editor e2e)',
-				active: false,
-				settings: { executionOrder: 'v1' },
 				connections: {},
 				nodes: [triggerNode(testWebhookId, {}, { convertlyWebhookApi: credentials.convertlyWebhookApi })],
-			});
-			assert.equal(created.status, 200, created.text);
-			workflowId = created.json.data.id;
-
+			}));
 			editor = await openEditor(server.baseUrl, { profilePrefix: 'convertly-chromium-trigger-' });
 			page = editor.page;
 		});

@@ -10,6 +10,7 @@ const path = require('node:path');
 const { startSimulator, DEMO_API_KEY } = require('../simulator');
 const { OWNER, createActiveWorkflow, startQueueStack } = require('../e2e/queue-lib');
 const { setUpOwner } = require('../e2e/lib');
+const { webhookGetWorkflow } = require('../e2e/workflows');
 
 const BASE_PORT = Number(process.env.CONVERTLY_QUEUE_BASE_PORT ?? 5720);
 const WORKERS = Number(process.env.CONVERTLY_QUEUE_WORKERS ?? 2);
@@ -59,29 +60,13 @@ async function main() {
 		}
 		await createActiveWorkflow(
 			rest,
-			withCredential({
+			webhookGetWorkflow({
 				name: 'Convertly (queue): webhook → wait for a job',
-				connections: { Webhook: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
-				nodes: [
-					{
-						id: '40000000-0000-4000-8000-000000000001',
-						name: 'Webhook',
-						type: 'n8n-nodes-base.webhook',
-						typeVersion: 2,
-						position: [0, 0],
-						webhookId: '40000000-0000-4000-8000-0000000000aa',
-						parameters: { httpMethod: 'POST', path: 'convertly-wait', responseMode: 'lastNode', options: {} },
-					},
-					{
-						id: '40000000-0000-4000-8000-000000000002',
-						name: 'Convertly',
-						type: 'n8n-nodes-convertly.convertly',
-						typeVersion: 1,
-						position: [220, 0],
-						parameters: { resource: 'job', operation: 'get', jobId: '={{ $json.body.jobId }}', waitForCompletion: true, waitOptions: { pollInterval: 1 } },
-						credentials: { convertlyApi: {} },
-					},
-				],
+				idPrefix: '40000000-0000-4000-8000-',
+				path: 'convertly-wait',
+				responseMode: 'lastNode',
+				credential,
+				waitOptions: { pollInterval: 1 },
 			}),
 		);
 
