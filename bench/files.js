@@ -27,7 +27,6 @@ const { spawn } = require('node:child_process');
 const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 
-const ROOT = path.resolve(__dirname, '..');
 const RESULTS_DIR = path.join(__dirname, 'results');
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -439,32 +438,14 @@ async function simulatorProcess() {
 	fs.writeFileSync(fixture, JSON.stringify({ jobs: [] }));
 	const tmp = path.join(workDir, 'simulator');
 	fs.mkdirSync(tmp);
-	const proc = spawn(process.execPath, [path.join(ROOT, 'simulator/cli.js'), '--port', '0', '--fixture', fixture], {
-		stdio: ['ignore', 'pipe', 'inherit'],
+	const { simulatorProcess: start } = require('./simulator-process');
+	return await start(fixture, {
 		env: { ...process.env, TMPDIR: tmp },
+		onSpawn: (proc) => {
+			running.add(proc);
+			proc.once('exit', () => running.delete(proc));
+		},
 	});
-	running.add(proc);
-	const url = await new Promise((resolve, reject) => {
-		let text = '';
-		proc.stdout.on('data', (chunk) => {
-			text += chunk;
-			const match = /listening on (http:\/\/\S+)/.exec(text);
-			if (match) resolve(match[1]);
-		});
-		proc.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-	});
-	return {
-		url,
-		stop: () =>
-			new Promise((resolve) => {
-				if (proc.exitCode !== null) return resolve();
-				proc.once('exit', () => {
-					running.delete(proc);
-					resolve();
-				});
-				proc.kill('SIGTERM');
-			}),
-	};
 }
 
 async function writePatternFile(file, size) {

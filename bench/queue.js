@@ -26,6 +26,7 @@ const {
 	startQueueStack,
 	waitForExecutions,
 } = require('../e2e/queue-lib');
+const { webhookGetWorkflow } = require('../e2e/workflows');
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 60);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -105,31 +106,18 @@ async function main() {
 	try {
 		out(`queue benchmark: ${EXECUTIONS} executions per round, job ${JOB_MS} ms, latency ${LATENCY_MS} ms, worker concurrency ${CONCURRENCY}, ${os.cpus().length} cores`);
 		stack = await startQueueStack({ basePort: Number(process.env.CONVERTLY_QUEUE_BASE_PORT ?? 5720), workers: 2, concurrency: CONCURRENCY });
-		const { rest, credentialId } = await setUpOwner(stack, simulator);
-		const workflowId = await createActiveWorkflow(rest, {
-			name: 'Bench: webhook → wait for a job',
-			connections: { Webhook: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
-			nodes: [
-				{
-					id: '50000000-0000-4000-8000-000000000001',
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: '50000000-0000-4000-8000-0000000000aa',
-					parameters: { httpMethod: 'POST', path: 'convertly-bench', responseMode: 'onReceived', options: {} },
-				},
-				{
-					id: '50000000-0000-4000-8000-000000000002',
-					name: 'Convertly',
-					type: 'n8n-nodes-convertly.convertly',
-					typeVersion: 1,
-					position: [220, 0],
-					parameters: { resource: 'job', operation: 'get', jobId: '={{ $json.body.jobId }}', waitForCompletion: true, waitOptions: { pollInterval: 1 } },
-					credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
-				},
-			],
-		});
+		const { rest, credential } = await setUpOwner(stack, simulator);
+		const workflowId = await createActiveWorkflow(
+			rest,
+			webhookGetWorkflow({
+				name: 'Bench: webhook → wait for a job',
+				idPrefix: '50000000-0000-4000-8000-',
+				path: 'convertly-bench',
+				responseMode: 'onReceived',
+				credential,
+				waitOptions: { pollInterval: 1 },
+			}),
+		);
 		// Warm-up: code paths, connections, the JIT.
 		await runRound(stack, simulator, workflowId, 'warmup');
 

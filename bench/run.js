@@ -14,8 +14,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { Agent, request } = require('undici');
-const { startSimulator, DEMO_API_KEY } = require('../simulator');
+const { startSimulator } = require('../simulator');
 const { runConvertly } = require('../tools/engine');
+const { simulatorProcess } = require('./simulator-process');
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -184,27 +185,9 @@ async function benchThroughput(latencyMs, targetRatio) {
 			pass: nodePerSecond / rawPerSecond >= targetRatio,
 		};
 	} finally {
-		simulator.stop();
+		await simulator.stop();
 		fs.rmSync(fixture, { force: true });
 	}
-}
-
-/** Starts `npm run simulator` in its own process, so that its memory is not counted. */
-async function simulatorProcess(fixture) {
-	const { spawn } = require('node:child_process');
-	const child = spawn(process.execPath, [path.join(__dirname, '../simulator/cli.js'), '--port', '0', '--fixture', fixture], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const url = await new Promise((resolve, reject) => {
-		let text = '';
-		child.stdout.on('data', (chunk) => {
-			text += chunk;
-			const match = /listening on (http:\/\/\S+)/.exec(text);
-			if (match) resolve(match[1]);
-		});
-		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-	});
-	return { url, apiKey: DEMO_API_KEY, stop: () => child.kill() };
 }
 
 /** Runs in a child process of its own, with the simulator in another, so RSS is the node's. */
@@ -237,7 +220,7 @@ async function rssChild() {
 			}),
 		);
 	} finally {
-		simulator.stop();
+		await simulator.stop();
 		fs.rmSync(fixture, { force: true });
 	}
 }

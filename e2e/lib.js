@@ -1,7 +1,7 @@
 'use strict';
 // Helpers for the end-to-end suite: run n8n's CLI, start and stop `n8n start`, talk to its REST
-// API. Every process started here is recorded in $E2E_PID_DIR so that e2e/run.sh's trap can
-// stop it by PID even if a test crashes.
+// API, open the editor in headless Chromium. Every process started here is recorded in
+// $E2E_PID_DIR so that e2e/run.sh's trap can stop it by PID even if a test crashes.
 
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -13,18 +13,26 @@ const RUNTIME = path.join(ROOT, 'e2e', 'n8n-runtime');
 const N8N_BIN = process.env.N8N_BIN ?? path.join(RUNTIME, 'node_modules', '.bin', 'n8n');
 const ENCRYPTION_KEY = 'convertly-e2e-encryption-key';
 const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function pidFile(pid) {
 	const dir = process.env.E2E_PID_DIR;
 	return dir ? path.join(dir, `${pid}.pid`) : undefined;
 }
 
+/** The package installed as a community package in `<userFolder>/.n8n/nodes` (a symlink to the repo). */
+function linkPackage(userFolder) {
+	const nodes = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
+	fs.mkdirSync(nodes, { recursive: true });
+	fs.symlinkSync(ROOT, path.join(nodes, 'n8n-nodes-convertly'));
+}
+
 /** A fresh n8n user folder with the built package linked as an installed community package. */
 function makeUserFolder(name) {
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), `convertly-e2e-${name}-`));
-	const nodes = path.join(folder, '.n8n', 'nodes', 'node_modules');
-	fs.mkdirSync(nodes, { recursive: true });
-	fs.symlinkSync(ROOT, path.join(nodes, 'n8n-nodes-convertly'));
+	linkPackage(folder);
 	return folder;
 }
 
@@ -82,13 +90,30 @@ function nodeOutputs(runData, nodeName) {
 	return run.data?.main ?? [];
 }
 
-function killGroup(pid) {
+/** Sends `signal` to the process group led by `pid`, and to `pid` itself. */
+function killGroup(pid, signal = 'SIGTERM') {
 	for (const target of [-pid, pid]) {
 		try {
-			process.kill(target, 'SIGTERM');
+			process.kill(target, signal);
 		} catch {
 			// already gone
 		}
+	}
+}
+
+/** Polls `url` until it answers 2xx; resolves to the milliseconds that took. */
+async function waitForHttp(url, { timeoutMs = 180_000, intervalMs = 250, isAlive = () => true, what = url } = {}) {
+	const startedAt = Date.now();
+	for (;;) {
+		if (!isAlive()) throw new Error(`${what} exited before it was ready`);
+		try {
+			const response = await fetch(url);
+			if (response.ok) return Date.now() - startedAt;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() - startedAt > timeoutMs) throw new Error(`${what} not ready after ${timeoutMs} ms`);
+		await sleep(intervalMs);
 	}
 }
 
@@ -106,21 +131,14 @@ async function startServer(userFolder, port) {
 	const file = pidFile(child.pid);
 	if (file) fs.writeFileSync(file, String(child.pid));
 	const baseUrl = `http://127.0.0.1:${port}`;
-	const startedAt = Date.now();
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}; see ${logFile}`);
-		try {
-			const response = await fetch(`${baseUrl}/healthz/readiness`);
-			if (response.ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() - startedAt > 180_000) throw new Error(`n8n not ready after 180 s; see ${logFile}`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
+	const readyMs = await waitForHttp(`${baseUrl}/healthz/readiness`, {
+		intervalMs: 500,
+		isAlive: () => child.exitCode === null,
+		what: `n8n start (see ${logFile})`,
+	});
 	return {
 		baseUrl,
-		readyMs: Date.now() - startedAt,
+		readyMs,
 		logFile,
 		stop: async () => {
 			killGroup(child.pid);
@@ -155,11 +173,17 @@ function restClient(baseUrl) {
 	return { call, cookie: () => cookie };
 }
 
-/** Creates and activates a workflow over n8n's REST API; returns its id. */
-async function createActiveWorkflow(rest, workflow) {
+/** Saves an inactive workflow over n8n's REST API; returns { id, versionId }. */
+async function createWorkflow(rest, workflow) {
 	const created = await rest.call('POST', '/rest/workflows', { active: false, settings: { executionOrder: 'v1' }, ...workflow });
 	if (created.status !== 200) throw new Error(`create workflow: ${created.status} ${created.text}`);
 	const { id, versionId } = created.json.data;
+	return { id, versionId };
+}
+
+/** Creates and activates a workflow over n8n's REST API; returns its id. */
+async function createActiveWorkflow(rest, workflow) {
+	const { id, versionId } = await createWorkflow(rest, workflow);
 	const activated = await rest.call('POST', `/rest/workflows/${id}/activate`, { versionId });
 	if (activated.status !== 200) throw new Error(`activate workflow: ${activated.status} ${activated.text}`);
 	return id;
@@ -184,17 +208,116 @@ async function postWebhook(baseUrl, webhookPath, body, headers = {}) {
 }
 
 const OWNER = { email: 'e2e@convertly.local', firstName: 'E2E', lastName: 'Convertly', password: 'Convertly-e2e-1' };
+const SIMULATOR_CREDENTIAL_NAME = 'Convertly (local simulator)';
+
+/**
+ * The owner account (set up, or logged in to when it already is) and one Convertly API credential
+ * for `api` ({ url, apiKey }: the simulator, or the real API), on the n8n at `baseUrl`. Returns
+ * { rest, credentialId, credential }, `credential` being the { id, name } that a node's
+ * `credentials.convertlyApi` takes.
+ */
+async function setUpOwner(baseUrl, api, { owner = OWNER, credentialName = SIMULATOR_CREDENTIAL_NAME } = {}) {
+	const rest = restClient(baseUrl);
+	const setup = await rest.call('POST', '/rest/owner/setup', owner);
+	if (setup.status !== 200) {
+		const login = await rest.call('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		if (login.status !== 200) throw new Error(`owner setup failed: ${setup.status} ${setup.text}`);
+	}
+	const created = await rest.call('POST', '/rest/credentials', {
+		name: credentialName,
+		type: 'convertlyApi',
+		data: { apiKey: api.apiKey, authHeader: 'bearer', baseUrl: api.url },
+	});
+	if (created.status !== 200) throw new Error(`credential: ${created.status} ${created.text}`);
+	const credential = { id: created.json.data.id, name: credentialName };
+	return { rest, credentialId: credential.id, credential };
+}
+
+/** The PID of a child of this process whose command line contains `needle` (Linux /proc), if any. */
+function childPidWith(needle) {
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (ppid === process.pid && fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) return Number(entry);
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Headless Chromium (Debian's, or $CHROMIUM_PATH) with a fresh profile folder, logged in to the
+ * n8n at `baseUrl` as `owner`. Its browser process (a process-group leader) is recorded in
+ * $E2E_PID_DIR like every other process of the suite. Returns { context, page, close }; close(screenshot)
+ * saves the page to e2e/artifacts/<screenshot> when a name is given, closes the browser (killing
+ * its process group if that fails) and removes the profile folder. When the launch or the login
+ * fails, the same happens before the error is thrown.
+ */
+async function openEditor(baseUrl, { profilePrefix = 'convertly-chromium-', owner = OWNER } = {}) {
+	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (e2e/run.sh does this as root)`);
+	const { chromium } = require('playwright-core');
+	fs.mkdirSync(ARTIFACTS, { recursive: true });
+	const profile = fs.mkdtempSync(path.join(os.tmpdir(), profilePrefix));
+	let context;
+	let page;
+	let pid;
+	let file;
+	const close = async (screenshot) => {
+		try {
+			if (page && screenshot) await page.screenshot({ path: path.join(ARTIFACTS, screenshot) }).catch(() => {});
+			await context?.close();
+		} catch (error) {
+			if (pid) killGroup(pid, 'SIGKILL');
+			throw error;
+		} finally {
+			if (file) fs.rmSync(file, { force: true });
+			fs.rmSync(profile, { recursive: true, force: true });
+		}
+	};
+	try {
+		context = await chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true,
+			baseURL: baseUrl,
+			viewport: { width: 1440, height: 900 },
+			args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		});
+		pid = childPidWith(`--user-data-dir=${profile}`);
+		file = pid && pidFile(pid);
+		if (file) fs.writeFileSync(file, String(pid));
+		const login = await context.request.post('/rest/login', { data: { emailOrLdapLoginId: owner.email, password: owner.password } });
+		if (login.status() !== 200) throw new Error(`log in to n8n as ${owner.email}: ${login.status()} ${await login.text()}`);
+		page = context.pages()[0] ?? (await context.newPage());
+	} catch (error) {
+		await close().catch(() => {});
+		throw error;
+	}
+	return { context, page, close };
+}
 
 module.exports = {
 	ROOT,
+	RUNTIME,
+	N8N_BIN,
 	ARTIFACTS,
 	OWNER,
+	SIMULATOR_CREDENTIAL_NAME,
+	sleep,
+	linkPackage,
 	makeUserFolder,
 	n8nCli,
 	parseRawOutput,
 	nodeOutputs,
+	killGroup,
+	waitForHttp,
 	startServer,
 	restClient,
+	setUpOwner,
+	createWorkflow,
 	createActiveWorkflow,
 	postWebhook,
+	openEditor,
 };

@@ -15,15 +15,11 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { createActiveWorkflow, postWebhook, restClient } = require('./lib');
+const lib = require('./lib');
 
-const ROOT = path.resolve(__dirname, '..');
-const RUNTIME = path.join(ROOT, 'e2e', 'n8n-runtime');
-const N8N_BIN = process.env.N8N_BIN ?? path.join(RUNTIME, 'node_modules', '.bin', 'n8n');
+const { ROOT, RUNTIME, N8N_BIN, createActiveWorkflow, killGroup, linkPackage, postWebhook, restClient, sleep, waitForHttp } = lib;
 const ENCRYPTION_KEY = 'convertly-queue-encryption-key';
 const OWNER = { email: 'queue@convertly.local', firstName: 'Queue', lastName: 'Convertly', password: 'Convertly-queue-1' };
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The newest PostgreSQL bin folder of Debian's packages (or $PG_BIN). */
 function postgresBin() {
@@ -86,22 +82,13 @@ class ProcessGroup {
 
 	/** Sends `signal` to the whole group and waits until its leader has exited (SIGKILL after graceMs). */
 	async stop(record, { signal = 'SIGTERM', graceMs = 30_000 } = {}) {
-		const signalGroup = (sig) => {
-			for (const target of [-record.pid, record.pid]) {
-				try {
-					process.kill(target, sig);
-				} catch {
-					// already gone
-				}
-			}
-		};
 		if (!record.exited) {
-			signalGroup(signal);
+			killGroup(record.pid, signal);
 			const deadline = Date.now() + graceMs;
 			while (!record.exited && Date.now() < deadline) await sleep(100);
 		}
 		// Anything of the group still alive (a task runner, a Postgres backend) goes now.
-		signalGroup('SIGKILL');
+		killGroup(record.pid, 'SIGKILL');
 		while (!record.exited) await sleep(50);
 		if (record.pidFile) fs.rmSync(record.pidFile, { force: true });
 		this.children = this.children.filter((other) => other !== record);
@@ -126,21 +113,6 @@ function waitForPort(port, { timeoutMs = 30_000, isAlive = () => true } = {}) {
 		};
 		attempt();
 	});
-}
-
-async function waitForHttp(url, { timeoutMs = 180_000, isAlive = () => true, what = url } = {}) {
-	const startedAt = Date.now();
-	for (;;) {
-		if (!isAlive()) throw new Error(`${what} exited before it was ready`);
-		try {
-			const response = await fetch(url);
-			if (response.ok) return Date.now() - startedAt;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() - startedAt > timeoutMs) throw new Error(`${what} not ready after ${timeoutMs} ms`);
-		await sleep(250);
-	}
 }
 
 /**
@@ -347,13 +319,6 @@ async function startWebhookProcessor(stack) {
 	return record;
 }
 
-/** The package installed as a community package in `<userFolder>/.n8n/nodes` (a symlink to the repo). */
-function linkPackage(userFolder) {
-	const nodes = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
-	fs.mkdirSync(nodes, { recursive: true });
-	fs.symlinkSync(ROOT, path.join(nodes, 'n8n-nodes-convertly'));
-}
-
 /**
  * n8n's own record of which worker ran what: every worker's event bus writes
  * `n8n.queue.job.dequeued` (with the execution ID and the worker's hostId) into its
@@ -379,22 +344,8 @@ function workerEventLog(worker) {
 	return result;
 }
 
-/** Owner account + one Convertly credential pointing at `simulator`; returns { rest, credentialId }. */
-async function setUpOwner(stack, simulator) {
-	const rest = restClient(stack.baseUrl);
-	const setup = await rest.call('POST', '/rest/owner/setup', OWNER);
-	if (setup.status !== 200) {
-		const login = await rest.call('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
-		if (login.status !== 200) throw new Error(`owner setup failed: ${setup.status} ${setup.text}`);
-	}
-	const credential = await rest.call('POST', '/rest/credentials', {
-		name: 'Convertly (local simulator)',
-		type: 'convertlyApi',
-		data: { apiKey: simulator.apiKey, authHeader: 'bearer', baseUrl: simulator.url },
-	});
-	if (credential.status !== 200) throw new Error(`credential: ${credential.status} ${credential.text}`);
-	return { rest, credentialId: credential.json.data.id };
-}
+/** The queue stack's owner account + one Convertly credential pointing at `simulator`; returns { rest, credentialId, credential }. */
+const setUpOwner = (stack, simulator) => lib.setUpOwner(stack.baseUrl, simulator, { owner: OWNER });
 
 /** Execution rows from Postgres (n8n's execution_entity) for a workflow. */
 function executionRows(stack, workflowId) {

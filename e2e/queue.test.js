@@ -13,6 +13,7 @@ const { after, before, describe, it } = require('node:test');
 
 const { deriveResult, startSimulator } = require('../simulator');
 const { ARTIFACTS } = require('./lib');
+const { GET_JOB_FROM_WEBHOOK, chain, convertlyNode, webhookNode } = require('./workflows');
 const {
 	FINAL,
 	createActiveWorkflow,
@@ -32,25 +33,17 @@ const BASE_PORT = Number(process.env.E2E_QUEUE_BASE_PORT ?? 5710);
 const CONCURRENCY = 4; // per worker, so that a burst of executions needs both workers
 const DB_MAX_FILE_MIB = 1; // a low cap, to show n8n's limit for database-mode files
 
+// Node n of this file (counted across its workflows): ID 20000000-…-n, webhook ID 30000000-…-n, at x = 220 n.
 let nodeId = 0;
-const node = (name, type, typeVersion, parameters, extra = {}) => ({
-	id: `20000000-0000-4000-8000-${String(++nodeId).padStart(12, '0')}`,
-	name,
-	type,
-	typeVersion,
-	position: [nodeId * 220, 0],
-	parameters,
-	...extra,
-});
-const webhookNode = (webhookPath) =>
-	node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} }, {
-		webhookId: `30000000-0000-4000-8000-${String(nodeId + 1).padStart(12, '0')}`,
-	});
-const chain = (...nodes) => {
-	const connections = {};
-	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return { nodes, connections };
+const place = () => {
+	const n = String(++nodeId).padStart(12, '0');
+	return { id: `20000000-0000-4000-8000-${n}`, webhookId: `30000000-0000-4000-8000-${n}`, position: [nodeId * 220, 0] };
 };
+const node = (name, type, typeVersion, parameters) => {
+	const { id, position } = place();
+	return { id, name, type, typeVersion, position, parameters };
+};
+const webhook = (path) => webhookNode({ ...place(), path, responseMode: 'onReceived' });
 
 /** POSTs a file as the raw request body: n8n's Webhook node (v2) stores it as binary field `data`. */
 const postFile = (baseUrl, webhookPath, bytes, fileName, headers = {}) =>
@@ -62,13 +55,13 @@ describe('n8n queue mode: main + 2 workers + webhook processor, Redis, PostgreSQ
 	let simulator;
 	let stack;
 	let rest;
-	let credentialId;
+	let credential;
 	let sharedBinaryPath;
 	const workflows = {};
-	const convertly = (parameters) =>
-		node('Convertly', 'n8n-nodes-convertly.convertly', 1, { resource: 'job', operation: 'get', jobId: '={{ $json.body.jobId }}', ...parameters }, {
-			credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
-		});
+	const convertly = (parameters) => {
+		const { id, position } = place();
+		return convertlyNode({ id, position, credential, parameters: { ...GET_JOB_FROM_WEBHOOK, ...parameters } });
+	};
 
 	before(async () => {
 		// 20 ms per answer: a realistic network round trip; every execution also polls each second.
@@ -94,16 +87,16 @@ describe('n8n queue mode: main + 2 workers + webhook processor, Redis, PostgreSQ
 			},
 		});
 		process.stdout.write(`# queue stack ready in ${Date.now() - startedAt} ms ${JSON.stringify(stack.timings)}\n`);
-		({ rest, credentialId } = await setUpOwner(stack, simulator));
+		({ rest, credential } = await setUpOwner(stack, simulator));
 
 		const wait = chain(
-			webhookNode('convertly-queue-wait'),
+			webhook('convertly-queue-wait'),
 			convertly({ waitForCompletion: true, waitOptions: { pollInterval: 1, timeout: 120 } }),
 		);
 		workflows.wait = await createActiveWorkflow(rest, { name: 'Queue: wait for a job', ...wait });
 
 		const binary = chain(
-			webhookNode('convertly-queue-binary'),
+			webhook('convertly-queue-binary'),
 			convertly({}),
 			node('To File', 'n8n-nodes-base.convertToFile', 1.1, { operation: 'toJson', mode: 'each', options: { fileName: '={{ $json.jobId }}.json' } }),
 			node('From File', 'n8n-nodes-base.extractFromFile', 1.1, { operation: 'fromJson', destinationKey: 'job', options: {} }),
@@ -111,7 +104,7 @@ describe('n8n queue mode: main + 2 workers + webhook processor, Redis, PostgreSQ
 		workflows.binary = await createActiveWorkflow(rest, { name: 'Queue: job to file and back', ...binary });
 
 		const big = chain(
-			webhookNode('convertly-queue-big'),
+			webhook('convertly-queue-big'),
 			node('Text', 'n8n-nodes-base.set', 3.4, { mode: 'raw', jsonOutput: '={{ { "text": "x".repeat($json.body.bytes) } }}', options: {} }),
 			node('To File', 'n8n-nodes-base.convertToFile', 1.1, { operation: 'toText', sourceProperty: 'text', options: { fileName: 'big.txt' } }),
 		);
@@ -128,13 +121,13 @@ describe('n8n queue mode: main + 2 workers + webhook processor, Redis, PostgreSQ
 				waitOptions: { pollInterval: 1, timeout: 120 },
 				...parameters,
 			});
-		const files = chain(webhookNode('convertly-queue-files'), create({ downloadResults: true, options: { output: 'results' } }));
+		const files = chain(webhook('convertly-queue-files'), create({ downloadResults: true, options: { output: 'results' } }));
 		workflows.files = await createActiveWorkflow(rest, { name: 'Queue: file in, file out', ...files });
-		const createWait = chain(webhookNode('convertly-queue-create'), create({}));
+		const createWait = chain(webhook('convertly-queue-create'), create({}));
 		workflows.createWait = await createActiveWorkflow(rest, { name: 'Queue: create and wait', ...createWait });
-		const short = chain(webhookNode('convertly-queue-short'), create({ waitOptions: { pollInterval: 1, timeout: 1 } }));
+		const short = chain(webhook('convertly-queue-short'), create({ waitOptions: { pollInterval: 1, timeout: 1 } }));
 		workflows.short = await createActiveWorkflow(rest, { name: 'Queue: create, wait at most 1 s', ...short });
-		const keyed = chain(webhookNode('convertly-queue-keyed'), create({ options: { idempotencyKey: '={{ $json.headers["x-request-id"] }}' } }));
+		const keyed = chain(webhook('convertly-queue-keyed'), create({ options: { idempotencyKey: '={{ $json.headers["x-request-id"] }}' } }));
 		workflows.keyed = await createActiveWorkflow(rest, { name: 'Queue: create with the sender’s request ID as key', ...keyed });
 	});
 

@@ -5,21 +5,21 @@
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSimulator } = require('../simulator');
-const { ARTIFACTS, OWNER, ROOT, createActiveWorkflow, makeUserFolder, postWebhook, restClient, startServer } = require('./lib');
+const { ARTIFACTS, ROOT, createActiveWorkflow, createWorkflow, makeUserFolder, openEditor, postWebhook, setUpOwner, startServer } = require('./lib');
+const { chain, convertlyNode, webhookGetWorkflow, webhookNode } = require('./workflows');
 
 const PORT = Number(process.env.E2E_N8N_PORT ?? 5699);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DONE_JOB = 'a755a89a-3a63-4f3e-88ff-7fef50d42d7d';
 
 describe('n8n server and editor', () => {
 	let simulator;
 	let server;
 	let rest;
+	let credential;
 	let credentialId;
 	let userFolder;
 
@@ -27,16 +27,7 @@ describe('n8n server and editor', () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
 		userFolder = makeUserFolder('server');
 		server = await startServer(userFolder, PORT);
-		rest = restClient(server.baseUrl);
-		const setup = await rest.call('POST', '/rest/owner/setup', OWNER);
-		assert.equal(setup.status, 200, setup.text);
-		const credential = await rest.call('POST', '/rest/credentials', {
-			name: 'Convertly (local simulator)',
-			type: 'convertlyApi',
-			data: { apiKey: simulator.apiKey, authHeader: 'bearer', baseUrl: simulator.url },
-		});
-		assert.equal(credential.status, 200, credential.text);
-		credentialId = credential.json.data.id;
+		({ rest, credential, credentialId } = await setUpOwner(server.baseUrl, simulator));
 	});
 
 	after(async () => {
@@ -106,17 +97,8 @@ describe('n8n server and editor', () => {
 		assert.ok(convertlyApi.authenticate !== undefined, 'authenticate is missing from the credential type the editor sees');
 		await createActiveWorkflow(rest, {
 			name: 'Convertly via HTTP Request (e2e)',
-			connections: { Webhook: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
-			nodes: [
-				{
-					id: '20000000-0000-4000-8000-000000000001',
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: '20000000-0000-4000-8000-0000000000aa',
-					parameters: { httpMethod: 'POST', path: 'convertly-http-request-e2e', responseMode: 'lastNode', options: {} },
-				},
+			...chain(
+				webhookNode({ id: '20000000-0000-4000-8000-000000000001', webhookId: '20000000-0000-4000-8000-0000000000aa', path: 'convertly-http-request-e2e' }),
 				{
 					id: '20000000-0000-4000-8000-000000000002',
 					name: 'HTTP Request',
@@ -129,9 +111,9 @@ describe('n8n server and editor', () => {
 						nodeCredentialType: 'convertlyApi',
 						options: {},
 					},
-					credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
+					credentials: { convertlyApi: credential },
 				},
-			],
+			),
 		});
 
 		simulator.resetStats();
@@ -147,30 +129,10 @@ describe('n8n server and editor', () => {
 	});
 
 	it('a webhook-triggered workflow answers with the job', async () => {
-		await createActiveWorkflow(rest, {
-			name: 'Convertly webhook (e2e)',
-			connections: { Webhook: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
-			nodes: [
-				{
-					id: '10000000-0000-4000-8000-000000000001',
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: '10000000-0000-4000-8000-0000000000aa',
-					parameters: { httpMethod: 'POST', path: 'convertly-e2e', responseMode: 'lastNode', options: {} },
-				},
-				{
-					id: '10000000-0000-4000-8000-000000000002',
-					name: 'Convertly',
-					type: 'n8n-nodes-convertly.convertly',
-					typeVersion: 1,
-					position: [220, 0],
-					parameters: { resource: 'job', operation: 'get', jobId: '={{ $json.body.jobId }}' },
-					credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
-				},
-			],
-		});
+		await createActiveWorkflow(
+			rest,
+			webhookGetWorkflow({ name: 'Convertly webhook (e2e)', idPrefix: '10000000-0000-4000-8000-', path: 'convertly-e2e', responseMode: 'lastNode', credential }),
+		);
 
 		const response = await postWebhook(server.baseUrl, 'convertly-e2e', { jobId: DONE_JOB });
 		assert.equal(response.status, 200);
@@ -181,31 +143,16 @@ describe('n8n server and editor', () => {
 	});
 
 	describe('in the editor (headless Chromium)', () => {
-		let context;
+		let editor;
 		let page;
-		let profile;
 
 		before(async () => {
-			assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (e2e/run.sh does this as root)`);
-			const { chromium } = require('playwright-core');
-			fs.mkdirSync(ARTIFACTS, { recursive: true });
-			profile = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-chromium-'));
-			context = await chromium.launchPersistentContext(profile, {
-				executablePath: CHROMIUM,
-				headless: true,
-				baseURL: server.baseUrl,
-				viewport: { width: 1440, height: 900 },
-				args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-			});
-			const login = await context.request.post('/rest/login', { data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
-			assert.equal(login.status(), 200);
-			page = context.pages()[0] ?? (await context.newPage());
+			editor = await openEditor(server.baseUrl);
+			page = editor.page;
 		});
 
 		after(async () => {
-			if (page) await page.screenshot({ path: path.join(ARTIFACTS, 'last-page.png') }).catch(() => {});
-			await context?.close();
-			if (profile) fs.rmSync(profile, { recursive: true, force: true });
+			await editor?.close('last-page.png');
 		});
 
 		it('finds Convertly in the node creator, adds “Get a job”, executes it and shows the job', async () => {
@@ -258,26 +205,18 @@ describe('n8n server and editor', () => {
 
 		it('shows downloaded result files as binary data in the output panel', async () => {
 			const job = simulator.addJob({ processingMs: 0, resultFiles: [{ filename: 'poster.webp', mimeType: 'image/webp', sizeBytes: 2048 }] });
-			const created = await rest.call('POST', '/rest/workflows', {
+			const created = await createWorkflow(rest, {
 				name: 'Convertly download (e2e)',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				connections: { Start: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
-				nodes: [
+				...chain(
 					{ id: '20000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-					{
+					convertlyNode({
 						id: '20000000-0000-4000-8000-000000000002',
-						name: 'Convertly',
-						type: 'n8n-nodes-convertly.convertly',
-						typeVersion: 1,
-						position: [220, 0],
 						parameters: { resource: 'job', operation: 'get', jobId: job.jobId, downloadResults: true, options: { output: 'results' } },
-						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
-					},
-				],
+						credential,
+					}),
+				),
 			});
-			assert.equal(created.status, 200, created.text);
-			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.goto(`/workflow/${created.id}`);
 			await page.locator('[data-test-id="canvas-node"][data-node-name="Convertly"]').waitFor();
 			await page.click('[data-test-id="execute-workflow-button"]');
 			await page.getByText('Workflow executed successfully').first().waitFor({ timeout: 30_000 });
@@ -316,25 +255,18 @@ describe('n8n server and editor', () => {
 
 		it('cancels a pending job from the editor', async () => {
 			const pending = simulator.addJob({ jobType: 'compress', totalFiles: 2, pendingMs: 3_600_000 });
-			const created = await rest.call('POST', '/rest/workflows', {
+			const created = await createWorkflow(rest, {
 				name: 'Convertly cancel (e2e)',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				connections: {},
-				nodes: [
-					{
+				...chain(
+					convertlyNode({
 						id: '10000000-0000-4000-8000-000000000010',
-						name: 'Convertly',
-						type: 'n8n-nodes-convertly.convertly',
-						typeVersion: 1,
 						position: [0, 0],
 						parameters: { resource: 'job', operation: 'cancel', jobId: { __rl: true, mode: 'id', value: pending.jobId } },
-						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
-					},
-				],
+						credential,
+					}),
+				),
 			});
-			assert.equal(created.status, 200, created.text);
-			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.goto(`/workflow/${created.id}`);
 			await page.locator('[data-test-id="canvas-node"]', { hasText: 'Convertly' }).first().dblclick();
 			simulator.resetStats();
 			await page.click('[data-test-id="node-execute-button"]');
@@ -350,25 +282,18 @@ describe('n8n server and editor', () => {
 		});
 
 		it('a workflow saved with a plain-text Job ID opens, shows the wait settings filled in, and runs', async () => {
-			const created = await rest.call('POST', '/rest/workflows', {
+			const created = await createWorkflow(rest, {
 				name: 'Convertly plain Job ID (e2e)',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				connections: {},
-				nodes: [
-					{
+				...chain(
+					convertlyNode({
 						id: '10000000-0000-4000-8000-000000000020',
-						name: 'Convertly',
-						type: 'n8n-nodes-convertly.convertly',
-						typeVersion: 1,
 						position: [0, 0],
 						parameters: { resource: 'job', operation: 'get', jobId: DONE_JOB, waitForCompletion: true },
-						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
-					},
-				],
+						credential,
+					}),
+				),
 			});
-			assert.equal(created.status, 200, created.text);
-			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.goto(`/workflow/${created.id}`);
 			await page.locator('[data-test-id="canvas-node"]', { hasText: 'Convertly' }).first().dblclick();
 			const panel = page.locator('[data-test-id="node-parameters"]');
 			await panel.waitFor();
@@ -388,25 +313,18 @@ describe('n8n server and editor', () => {
 		});
 
 		it('Custom API Call reads as a pointer on the canvas and in the panel, and executing it says where to go', async () => {
-			const created = await rest.call('POST', '/rest/workflows', {
+			const created = await createWorkflow(rest, {
 				name: 'Convertly custom call (e2e)',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				connections: {},
-				nodes: [
-					{
+				...chain(
+					convertlyNode({
 						id: '10000000-0000-4000-8000-000000000030',
-						name: 'Convertly',
-						type: 'n8n-nodes-convertly.convertly',
-						typeVersion: 1,
 						position: [0, 0],
 						parameters: { resource: 'job', operation: '__CUSTOM_API_CALL__' },
-						credentials: { convertlyApi: { id: credentialId, name: 'Convertly (local simulator)' } },
-					},
-				],
+						credential,
+					}),
+				),
 			});
-			assert.equal(created.status, 200, created.text);
-			await page.goto(`/workflow/${created.json.data.id}`);
+			await page.goto(`/workflow/${created.id}`);
 			const node = page.locator('[data-test-id="canvas-node"]', { hasText: 'Convertly' }).first();
 			await node.filter({ hasText: 'Custom API Call: use the HTTP Request node' }).waitFor({ timeout: 30_000 });
 			assert.doesNotMatch(await node.innerText(), /__CUSTOM_API_CALL__/);

@@ -10,19 +10,16 @@ const assert = require('node:assert/strict');
 const { randomBytes, randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
-const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { startSimulator } = require('../simulator');
-const { ARTIFACTS, OWNER, ROOT, createActiveWorkflow, makeUserFolder, postWebhook, restClient, startServer } = require('./lib');
+const { ARTIFACTS, RUNTIME, ROOT, createActiveWorkflow, createWorkflow, makeUserFolder, openEditor, postWebhook, setUpOwner, sleep, startServer } = require('./lib');
 
 const PORT = Number(process.env.E2E_TRIGGER_PORT ?? 5730);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const flatted = require(path.join(ROOT, 'e2e', 'n8n-runtime', 'node_modules', 'flatted'));
+const flatted = require(path.join(RUNTIME, 'node_modules', 'flatted'));
 
 const SLOW_FILE_MS = 8000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(what, check, timeoutMs = 30_000) {
 	const deadline = Date.now() + timeoutMs;
@@ -73,9 +70,8 @@ describe('Convertly Trigger in n8n', () => {
 		simulator = await startSimulator();
 		userFolder = makeUserFolder('trigger');
 		server = await startServer(userFolder, PORT);
-		rest = restClient(server.baseUrl);
-		const setup = await rest.call('POST', '/rest/owner/setup', OWNER);
-		assert.equal(setup.status, 200, setup.text);
+		let credential;
+		({ rest, credential } = await setUpOwner(server.baseUrl, simulator));
 		const webhookCredential = await rest.call('POST', '/rest/credentials', {
 			name: 'Convertly webhook secret (simulator)',
 			type: 'convertlyWebhookApi',
@@ -83,13 +79,7 @@ describe('Convertly Trigger in n8n', () => {
 		});
 		assert.equal(webhookCredential.status, 200, webhookCredential.text);
 		credentials.convertlyWebhookApi = { id: webhookCredential.json.data.id, name: 'Convertly webhook secret (simulator)' };
-		const apiCredential = await rest.call('POST', '/rest/credentials', {
-			name: 'Convertly (local simulator)',
-			type: 'convertlyApi',
-			data: { apiKey: simulator.apiKey, authHeader: 'bearer', baseUrl: simulator.url },
-		});
-		assert.equal(apiCredential.status, 200, apiCredential.text);
-		credentials.convertlyApi = { id: apiCredential.json.data.id, name: 'Convertly (local simulator)' };
+		credentials.convertlyApi = credential;
 	});
 
 	after(async () => {
@@ -292,43 +282,23 @@ describe('Convertly Trigger in n8n', () => {
 	});
 
 	describe('in the editor (headless Chromium)', () => {
-		let context;
+		let editor;
 		let page;
-		let profile;
 		let workflowId;
 		const testWebhookId = randomUUID();
 
 		before(async () => {
-			assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (e2e/run.sh does this as root)`);
-			const created = await rest.call('POST', '/rest/workflows', {
+			({ id: workflowId } = await createWorkflow(rest, {
 				name: 'Convertly Trigger (editor e2e)',
-				active: false,
-				settings: { executionOrder: 'v1' },
 				connections: {},
 				nodes: [triggerNode(testWebhookId, {}, { convertlyWebhookApi: credentials.convertlyWebhookApi })],
-			});
-			assert.equal(created.status, 200, created.text);
-			workflowId = created.json.data.id;
-
-			const { chromium } = require('playwright-core');
-			fs.mkdirSync(ARTIFACTS, { recursive: true });
-			profile = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-chromium-trigger-'));
-			context = await chromium.launchPersistentContext(profile, {
-				executablePath: CHROMIUM,
-				headless: true,
-				baseURL: server.baseUrl,
-				viewport: { width: 1440, height: 900 },
-				args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-			});
-			const login = await context.request.post('/rest/login', { data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
-			assert.equal(login.status(), 200);
-			page = context.pages()[0] ?? (await context.newPage());
+			}));
+			editor = await openEditor(server.baseUrl, { profilePrefix: 'convertly-chromium-trigger-' });
+			page = editor.page;
 		});
 
 		after(async () => {
-			if (page) await page.screenshot({ path: path.join(ARTIFACTS, 'trigger-last-page.png') }).catch(() => {});
-			await context?.close();
-			if (profile) fs.rmSync(profile, { recursive: true, force: true });
+			await editor?.close('trigger-last-page.png');
 		});
 
 		it('the trigger node shows its webhook URL and the setup steps', async () => {

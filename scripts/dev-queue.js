@@ -8,7 +8,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { startSimulator, DEMO_API_KEY } = require('../simulator');
-const { OWNER, createActiveWorkflow, restClient, startQueueStack } = require('../e2e/queue-lib');
+const { OWNER, createActiveWorkflow, startQueueStack } = require('../e2e/queue-lib');
+const { setUpOwner } = require('../e2e/lib');
+const { webhookGetWorkflow } = require('../e2e/workflows');
 
 const BASE_PORT = Number(process.env.CONVERTLY_QUEUE_BASE_PORT ?? 5720);
 const WORKERS = Number(process.env.CONVERTLY_QUEUE_WORKERS ?? 2);
@@ -44,21 +46,12 @@ async function main() {
 		fs.rmSync(logDir, { recursive: true, force: true });
 		stack = await startQueueStack({ basePort: BASE_PORT, workers: WORKERS, logDir });
 
-		const rest = restClient(stack.baseUrl);
-		const setup = await rest.call('POST', '/rest/owner/setup', OWNER);
-		if (setup.status !== 200) throw new Error(`owner setup: ${setup.status} ${setup.text}`);
 		const credentialName = simulator ? 'Convertly (local simulator)' : 'Convertly';
-		const credential = await rest.call('POST', '/rest/credentials', {
-			name: credentialName,
-			type: 'convertlyApi',
-			data: { apiKey, authHeader: 'bearer', baseUrl },
-		});
-		if (credential.status !== 200) throw new Error(`credential: ${credential.status} ${credential.text}`);
-		const credentialRef = { id: credential.json.data.id, name: credentialName };
+		const { rest, credential } = await setUpOwner(stack.baseUrl, { url: baseUrl, apiKey }, { owner: OWNER, credentialName });
 
 		const withCredential = (workflow) => ({
 			...workflow,
-			nodes: workflow.nodes.map((node) => (node.credentials?.convertlyApi ? { ...node, credentials: { convertlyApi: credentialRef } } : node)),
+			nodes: workflow.nodes.map((node) => (node.credentials?.convertlyApi ? { ...node, credentials: { convertlyApi: credential } } : node)),
 		});
 		for (const file of fs.readdirSync(EXAMPLES).filter((name) => name.endsWith('.json') && !name.startsWith('credentials'))) {
 			const { name, nodes, connections, settings } = withCredential(JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')));
@@ -67,29 +60,13 @@ async function main() {
 		}
 		await createActiveWorkflow(
 			rest,
-			withCredential({
+			webhookGetWorkflow({
 				name: 'Convertly (queue): webhook → wait for a job',
-				connections: { Webhook: { main: [[{ node: 'Convertly', type: 'main', index: 0 }]] } },
-				nodes: [
-					{
-						id: '40000000-0000-4000-8000-000000000001',
-						name: 'Webhook',
-						type: 'n8n-nodes-base.webhook',
-						typeVersion: 2,
-						position: [0, 0],
-						webhookId: '40000000-0000-4000-8000-0000000000aa',
-						parameters: { httpMethod: 'POST', path: 'convertly-wait', responseMode: 'lastNode', options: {} },
-					},
-					{
-						id: '40000000-0000-4000-8000-000000000002',
-						name: 'Convertly',
-						type: 'n8n-nodes-convertly.convertly',
-						typeVersion: 1,
-						position: [220, 0],
-						parameters: { resource: 'job', operation: 'get', jobId: '={{ $json.body.jobId }}', waitForCompletion: true, waitOptions: { pollInterval: 1 } },
-						credentials: { convertlyApi: {} },
-					},
-				],
+				idPrefix: '40000000-0000-4000-8000-',
+				path: 'convertly-wait',
+				responseMode: 'lastNode',
+				credential,
+				waitOptions: { pollInterval: 1 },
 			}),
 		);
 

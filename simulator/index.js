@@ -149,27 +149,8 @@ async function startSimulator(options = {}) {
 		for (const fault of data.faults ?? []) addFault(fault);
 	}
 
-	server = http.createServer((req, res) => {
-		handle(req, res).catch((error) => {
-			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
-			// A body that fails midway (a result file gone) ends the connection instead of hanging.
-			else res.destroy();
-		});
-	});
-	// Keep-alive sockets would hold the process open after close(); answers are cheap anyway.
-	server.keepAliveTimeout = 1;
-	// Large uploads and downloads may take long; node's default request timeout is 5 minutes.
-	server.requestTimeout = 0;
-
-	storageServer = http.createServer((req, res) => {
-		handleStorage(req, res).catch((error) => {
-			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
-			// A body that fails midway (a result file gone) ends the connection instead of hanging.
-			else res.destroy();
-		});
-	});
-	storageServer.keepAliveTimeout = 1;
-	storageServer.requestTimeout = 0;
+	server = createServer(handle);
+	storageServer = createServer(handleStorage);
 
 	function takeGlobalFault(origin, req, pathname) {
 		return takeFault(
@@ -599,6 +580,22 @@ function answer(res, record, status, body, fault) {
 		return;
 	}
 	send(res, status, body);
+}
+
+/** An HTTP server answering with `handle(req, res)` (async); an error it throws becomes a 500. */
+function createServer(handle) {
+	const server = http.createServer((req, res) => {
+		handle(req, res).catch((error) => {
+			if (!res.headersSent) send(res, 500, { error: `Simulator error: ${error.message}` });
+			// A body that fails midway (a result file gone) ends the connection instead of hanging.
+			else res.destroy();
+		});
+	});
+	// Keep-alive sockets would hold the process open after close(); answers are cheap anyway.
+	server.keepAliveTimeout = 1;
+	// Large uploads and downloads may take long; node's default request timeout is 5 minutes.
+	server.requestTimeout = 0;
+	return server;
 }
 
 function send(res, status, body) {

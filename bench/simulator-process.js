@@ -1,0 +1,40 @@
+'use strict';
+// The Convertly simulator (`npm run simulator`) in a child process of its own, so that its CPU time
+// and memory are not counted as the benchmarked client's: bench/run.js (c)–(d), bench/files.js (e)–(g).
+
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+/**
+ * Starts simulator/cli.js on a free port, seeded with `fixture`; resolves once it prints its URL.
+ * @param {string} fixture a fixture file (see simulator/demo-fixture.json)
+ * @param {object} [options]
+ * @param {NodeJS.ProcessEnv} [options.env] the child's environment (default: this process's)
+ * @param {(child: import('node:child_process').ChildProcess) => void} [options.onSpawn] called with the child at once, e.g. to track it for a cleanup on crash
+ * @returns {Promise<{ url: string, apiKey: string, child: import('node:child_process').ChildProcess, stop(): Promise<void> }>}
+ *   stop() sends SIGTERM and resolves when the child has exited.
+ */
+async function simulatorProcess(fixture, { env = process.env, onSpawn } = {}) {
+	const child = spawn(process.execPath, [path.join(__dirname, '..', 'simulator', 'cli.js'), '--port', '0', '--fixture', fixture], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+		env,
+	});
+	onSpawn?.(child);
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	const url = await new Promise((resolve, reject) => {
+		let text = '';
+		child.stdout.on('data', (chunk) => {
+			text += chunk;
+			const match = /listening on (http:\/\/\S+)/.exec(text);
+			if (match) resolve(match[1]);
+		});
+		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+	});
+	const stop = async () => {
+		if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+		await exited;
+	};
+	return { url, apiKey: require('../simulator').DEMO_API_KEY, child, stop };
+}
+
+module.exports = { simulatorProcess };
