@@ -1,4 +1,4 @@
-import { Semaphore } from '../../nodes/Convertly/helpers/semaphore';
+import { Semaphore } from '../../nodes/Convertly/transport/semaphore';
 import { mapInPool } from '../../nodes/Convertly/helpers/pool';
 import { getJobParameters, run, useSimulator } from '../helpers';
 

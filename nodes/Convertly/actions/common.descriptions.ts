@@ -195,3 +195,16 @@ export const outputOption: INodeProperties = {
 		},
 	],
 };
+
+/** The "Options" collection of an operation: optional settings, each added by the user. */
+export function optionsCollection(show: DisplayShow, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options,
+	};
+}

@@ -1,9 +1,20 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ConvertlyJob } from '../jobs/job';
 import type { ApiResponse, ConvertlyClient, RequestScope, Subject } from '../transport';
 import { isJsonObject } from '../transport';
 import { notConvertlyError } from '../transport/errors';
+
+/** A job as Convertly returns it (GET /api/jobs/{id}). Only the fields the node reads are named; all others are kept. */
+export interface ConvertlyJob extends IDataObject {
+	jobId: string;
+	status: string;
+	totalFiles?: number;
+	completedFiles?: number;
+	failedFiles?: number;
+	progress?: number;
+	errorMessage?: string | null;
+	results?: IDataObject | IDataObject[] | null;
+}
 
 /** Statuses Convertly documents for a job (and accepts as the list's `status` filter). */
 export const JOB_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;

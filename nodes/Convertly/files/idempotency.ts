@@ -1,11 +1,7 @@
-import { createHash } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { sha256 } from '../helpers/hash';
 import type { InputFile } from './upload';
-
-export function sha256(data: string): string {
-	return createHash('sha256').update(data).digest('hex');
-}
 
 /**
  * The key Convertly deduplicates creations by, when the user sets none: the same files (n8n's

@@ -1,9 +1,9 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
+import { sha256 } from '../helpers/hash';
 import type { ApiResponse, ConvertlyClient } from '../transport';
 import { sanitiseFileName } from './fileName';
-import { sha256 } from './idempotency';
 
 /**
  * Read size when streaming a stored file to Convertly. n8n's default (64 KiB) costs about 1.5×

@@ -1,16 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** A job as Convertly returns it. Only the fields the node reads are named; all others are kept. */
-export interface ConvertlyJob extends IDataObject {
-	jobId: string;
-	status: string;
-	totalFiles?: number;
-	completedFiles?: number;
-	failedFiles?: number;
-	progress?: number;
-	errorMessage?: string | null;
-	results?: IDataObject | IDataObject[] | null;
-}
+import type { ConvertlyJob } from '../api/jobs';
+
+export type { ConvertlyJob } from '../api/jobs';
 
 /**
  * Statuses after which a job never changes. Convertly documents completed and failed; a job

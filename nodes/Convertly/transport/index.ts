@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { Semaphore } from '../helpers/semaphore';
+import { Semaphore } from './semaphore';
 import type { ErrorContext, Subject } from './errors';
 import { asJsonObject, displayUrl, notConvertlyError, toApiError } from './errors';
 import { REQUEST_LIMITS } from './limits';

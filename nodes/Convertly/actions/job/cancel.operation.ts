@@ -7,7 +7,7 @@ import type { ConvertlyJob } from '../../jobs/job';
 import { describeFiles } from '../../jobs/job';
 import { readJobId } from '../../jobs/jobId';
 import { asJsonObject, convertlyErrorText, quote } from '../../transport/errors';
-import { jobIdDescription } from '../common.descriptions';
+import { jobIdDescription, optionsCollection } from '../common.descriptions';
 import type { OperationMeta } from '../types';
 
 export const meta: OperationMeta = {
@@ -24,36 +24,28 @@ export const description: INodeProperties[] = [
 		showFor,
 		'The Convertly job to cancel: pick one of the recent jobs, or give its ID (a UUID such as a755a89a-3a63-4f3e-88ff-7fef50d42d7d, usually mapped from the jobId field of an earlier node). Only jobs that are still pending can be cancelled.',
 	),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
-			{
-				displayName: 'If the Job Cannot Be Cancelled',
-				name: 'onNotCancellable',
-				type: 'options',
-				default: 'error',
-				description:
-					'What to do when Convertly refuses because the job is no longer pending (already processing, completed or failed)',
-				options: [
-					{
-						name: 'Output the Job',
-						value: 'output',
-						description: 'Output the job as it is now, with cancelled: false, so the workflow can route it',
-					},
-					{
-						name: 'Stop With an Error',
-						value: 'error',
-						description: "The item fails with a message naming the job's current status",
-					},
-				],
-			},
-		],
-	},
+	optionsCollection(showFor, [
+		{
+			displayName: 'If the Job Cannot Be Cancelled',
+			name: 'onNotCancellable',
+			type: 'options',
+			default: 'error',
+			description:
+				'What to do when Convertly refuses because the job is no longer pending (already processing, completed or failed)',
+			options: [
+				{
+					name: 'Output the Job',
+					value: 'output',
+					description: 'Output the job as it is now, with cancelled: false, so the workflow can route it',
+				},
+				{
+					name: 'Stop With an Error',
+					value: 'error',
+					description: "The item fails with a message naming the job's current status",
+				},
+			],
+		},
+	]),
 ];
 
 /**

@@ -6,7 +6,7 @@ import { readInputFiles } from '../../files/upload';
 import type { RunContext } from '../../helpers/context';
 import { createAndFinish } from '../../jobs/create';
 import { waitingItemsInParallel } from '../../jobs/wait';
-import { downloadDescription, maxConcurrencyOption, outputOption, waitDescription } from '../common.descriptions';
+import { downloadDescription, maxConcurrencyOption, optionsCollection, outputOption, waitDescription } from '../common.descriptions';
 import type { OperationMeta } from '../types';
 
 export const meta: OperationMeta = {
@@ -126,83 +126,75 @@ export const description: INodeProperties[] = [
 	},
 	...waitDescription(showFor),
 	...downloadDescription(showFor),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
-			{
-				displayName: 'Auto-Orient',
-				name: 'autoOrient',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to rotate images upright according to their EXIF orientation',
-			},
-			{
-				displayName: 'Batching',
-				name: 'batching',
-				type: 'options',
-				default: 'perItem',
-				options: [
-					{
-						name: 'One Job per Item',
-						value: 'perItem',
-						description: 'Each input item becomes a job of its own, with its own output item',
-					},
-					{
-						name: 'One Job for All Items',
-						value: 'allItems',
-						description:
-							'All items’ files go into one job: one request of the monthly quota instead of one per item. The output is one job (or its results) paired to every input item.',
-					},
-				],
-			},
-			{
-				displayName: 'Callback Secret',
-				name: 'callbackSecret',
-				type: 'string',
-				typeOptions: { password: true },
-				default: '',
-				description: 'Secret Convertly signs the per-job callback with (for a Convertly Trigger set up for callbacks)',
-			},
-			{
-				displayName: 'Callback URL',
-				name: 'callbackUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'https://your-n8n.example.com/webhook/…',
-				description: 'URL Convertly calls when this job finishes, e.g. the production URL of a Convertly Trigger node',
-			},
-			{
-				displayName: 'Create Archive',
-				name: 'createArchive',
-				type: 'boolean',
-				default: false,
-				description: 'Whether Convertly also packs all result files into one ZIP file',
-			},
-			{
-				displayName: 'Idempotency Key',
-				name: 'idempotencyKey',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. {{ $json.recordId }}',
-				description:
-					'Requests with the same key give back the same job instead of creating another. Empty: the node derives a key from the workflow, this node, the item and its files, so that the node’s own retries never create a second job. Set it to make re-runs idempotent too.',
-			},
-			maxConcurrencyOption,
-			{
-				displayName: 'Monochrome',
-				name: 'monochrome',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to turn images into black and white',
-			},
-			outputOption,
-		],
-	},
+	optionsCollection(showFor, [
+		{
+			displayName: 'Auto-Orient',
+			name: 'autoOrient',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to rotate images upright according to their EXIF orientation',
+		},
+		{
+			displayName: 'Batching',
+			name: 'batching',
+			type: 'options',
+			default: 'perItem',
+			options: [
+				{
+					name: 'One Job per Item',
+					value: 'perItem',
+					description: 'Each input item becomes a job of its own, with its own output item',
+				},
+				{
+					name: 'One Job for All Items',
+					value: 'allItems',
+					description:
+						'All items’ files go into one job: one request of the monthly quota instead of one per item. The output is one job (or its results) paired to every input item.',
+				},
+			],
+		},
+		{
+			displayName: 'Callback Secret',
+			name: 'callbackSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Secret Convertly signs the per-job callback with (for a Convertly Trigger set up for callbacks)',
+		},
+		{
+			displayName: 'Callback URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://your-n8n.example.com/webhook/…',
+			description: 'URL Convertly calls when this job finishes, e.g. the production URL of a Convertly Trigger node',
+		},
+		{
+			displayName: 'Create Archive',
+			name: 'createArchive',
+			type: 'boolean',
+			default: false,
+			description: 'Whether Convertly also packs all result files into one ZIP file',
+		},
+		{
+			displayName: 'Idempotency Key',
+			name: 'idempotencyKey',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. {{ $json.recordId }}',
+			description:
+				'Requests with the same key give back the same job instead of creating another. Empty: the node derives a key from the workflow, this node, the item and its files, so that the node’s own retries never create a second job. Set it to make re-runs idempotent too.',
+		},
+		maxConcurrencyOption,
+		{
+			displayName: 'Monochrome',
+			name: 'monochrome',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to turn images into black and white',
+		},
+		outputOption,
+	]),
 ];
 
 /** Uploading items, like waiting ones, run together; the client bounds the requests in flight. */

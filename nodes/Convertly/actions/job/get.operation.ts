@@ -10,6 +10,7 @@ import {
 	downloadDescription,
 	jobIdDescription,
 	maxConcurrencyOption,
+	optionsCollection,
 	outputOption,
 	waitDescription,
 } from '../common.descriptions';
@@ -32,15 +33,7 @@ export const description: INodeProperties[] = [
 	),
 	...waitDescription(showFor),
 	...downloadDescription(showFor),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [maxConcurrencyOption, outputOption],
-	},
+	optionsCollection(showFor, [maxConcurrencyOption, outputOption]),
 ];
 
 /**
