@@ -33,6 +33,8 @@ export interface StartOptions {
 	continueOnFail?: boolean;
 	/** n8n's On Error setting; continueOnFail: true is 'continueRegularOutput'. */
 	onError?: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
+	/** The node's version as saved in the workflow (1 unless given). */
+	typeVersion?: number;
 }
 
 /** Starts the Convertly node in n8n's engine against the simulator. */
@@ -45,11 +47,10 @@ export function start(
 		parameters,
 		credentials: { apiKey: simulator.apiKey, baseUrl: simulator.url, ...options.credentials },
 		items: options.items,
-		settings: options.onError
-			? { onError: options.onError }
-			: options.continueOnFail
-				? { onError: 'continueRegularOutput' }
-				: {},
+		settings: {
+			...(options.onError ? { onError: options.onError } : options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+			...(options.typeVersion !== undefined ? { typeVersion: options.typeVersion } : {}),
+		},
 	});
 }
 

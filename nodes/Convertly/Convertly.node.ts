@@ -16,7 +16,8 @@ export class Convertly implements INodeType {
 		name: 'convertly',
 		icon: { light: 'file:../../icons/convertly.svg', dark: 'file:../../icons/convertly.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Download Result Files with Output "Job" puts the first file in the named field (1: <field>_0).
+		version: [1, 1.1],
 		// The editor's Docs link uses this as it is (the codex URL gets a query appended, which would end an anchor).
 		documentationUrl: 'https://github.com/convertly-sh/n8n-nodes-convertly#operations',
 		subtitle: subtitle(),

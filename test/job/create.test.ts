@@ -88,6 +88,18 @@ describe('Job → Create', () => {
 		expect(await readBinary(binary.data_1)).toEqual(expectedBytes('second'));
 	});
 
+	it('node version 1.1: the first file in the named field itself, the next in <field>_1; version 1 kept data_0', async () => {
+		const items = [withFiles({ data: PNG('first file'), second: PNG('second') })];
+		const parameters = waitAndDownload({ binaryPropertyName: 'data,second' });
+		const newer = await run(simulator(), parameters, { items, typeVersion: 1.1 });
+		const binary = newer.items[0].binary as Record<string, IBinaryData>;
+		expect(Object.keys(binary).sort()).toEqual(['data', 'data_1']);
+		expect(await readBinary(binary.data)).toEqual(expectedBytes('first file'));
+		expect(await readBinary(binary.data_1)).toEqual(expectedBytes('second'));
+		const older = await run(simulator(), parameters, { items, typeVersion: 1 });
+		expect(Object.keys(older.items[0].binary ?? {}).sort()).toEqual(['data_0', 'data_1']);
+	});
+
 	it('gives one item per result file with Output: Results, each file in the chosen field', async () => {
 		const result = await run(
 			simulator(),

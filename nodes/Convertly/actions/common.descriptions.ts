@@ -141,29 +141,54 @@ export function waitDescription(show: DisplayShow): INodeProperties[] {
 	];
 }
 
-/** Download Result Files and its output field, shared by Get and Create. */
-export function downloadDescription(show: DisplayShow): INodeProperties[] {
+/**
+ * Download Result Files and its output field. Jobs (Get, Create) keep the version 1 rule for
+ * Output "Job" in version 1 (`data_0`, `data_1`, …); from 1.1 on, and for media tools, the first
+ * file goes in the named field itself, as the next node (Write Files, Drive, email) expects.
+ */
+export function downloadDescription(show: DisplayShow, forJobs = true): INodeProperties[] {
+	const fieldParameter = (hint: string, description: string, onlyIn: DisplayShow = {}): INodeProperties => ({
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyOutput',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint,
+		description,
+		displayOptions: { show: { ...show, downloadResults: [true], ...onlyIn } },
+	});
+	const firstInField = forJobs
+		? 'With Output "Job", the first file goes in this field and the next ones in data_1, data_2, … (same order as results); with Output "Results" each item gets its file in this field'
+		: 'The first file goes in this field, the next ones (if the tool makes several) in data_1, data_2, … in result order';
+	const download: INodeProperties = forJobs
+		? {
+				displayName: 'Download Result Files',
+				name: 'downloadResults',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to download each result file of a completed job into n8n binary data, so that later nodes (Write File, S3, Email …) can use the files',
+			}
+		: {
+				displayName: 'Download Result Files',
+				name: 'downloadResults',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to download the result files into n8n binary data, so that later nodes (Write File, Google Drive, Email …) can use them',
+			};
 	return [
-		{
-			displayName: 'Download Result Files',
-			name: 'downloadResults',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to download each result file of a completed job into n8n binary data, so that later nodes (Write File, S3, Email …) can use the files',
-			displayOptions: { show },
-		},
-		{
-			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyOutput',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'With Output "Job", the files go to data_0, data_1, … (one per entry of results, same order)',
-			description:
-				'The name of the binary field for the downloaded file. With Output "Results" each item gets its file in this field; with Output "Job" the fields are this name plus _0, _1 and so on.',
-			displayOptions: { show: { ...show, downloadResults: [true] } },
-		},
+		{ ...download, displayOptions: { show } },
+		...(forJobs
+			? [
+					fieldParameter(
+						'With Output "Job", the files go to data_0, data_1, … (one per entry of results, same order)',
+						'The name of the binary field for the downloaded file. With Output "Results" each item gets its file in this field; with Output "Job" the fields are this name plus _0, _1 and so on.',
+						{ '@version': [1] },
+					),
+					fieldParameter(firstInField, 'The name of the binary field for the downloaded file', { '@version': [{ _cnd: { gte: 1.1 } }] }),
+				]
+			: [fieldParameter(firstInField, 'The name of the binary field for the first downloaded file')]),
 	];
 }
 

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { resource as job } from './job';
+import { resource as mediaTool } from './mediaTool';
 import type { OperationModule, ResourceDefinition } from './types';
 
 /**
@@ -8,7 +9,7 @@ import type { OperationModule, ResourceDefinition } from './types';
  * parameters, the canvas subtitle and the router's map are all built from it, so adding a
  * resource is one line here plus its folder.
  */
-export const RESOURCES: ResourceDefinition[] = [job];
+export const RESOURCES: ResourceDefinition[] = [job, mediaTool];
 
 /** The value n8n gives Resource and Operation when the user picks its added "Custom API Call". */
 export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';

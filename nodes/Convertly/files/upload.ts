@@ -166,11 +166,16 @@ export class StreamingForm {
 }
 
 /** Builds the form for one attempt: text fields first, so the server can check them before the files arrive. */
-export function buildForm(fields: Array<[string, string]>, fileField: string, files: InputFile[]): StreamingForm {
+export function buildForm(
+	fields: Array<[string, string]>,
+	fileField: string,
+	files: InputFile[],
+	extraParts: Array<[string, InputFile]> = [],
+): StreamingForm {
 	const form = new StreamingForm();
 	for (const [name, value] of fields) form.append(name, value);
-	for (const file of files) {
-		form.append(fileField, { name: file.fileName, type: file.mimeType, size: file.size, stream: () => file.open() });
+	for (const [field, file] of [...files.map((file): [string, InputFile] => [fileField, file]), ...extraParts]) {
+		form.append(field, { name: file.fileName, type: file.mimeType, size: file.size, stream: () => file.open() });
 	}
 	return form;
 }
@@ -203,25 +208,32 @@ export interface FormUpload {
 	/** The multipart field each file goes in: `files` (repeated) or `file`. */
 	fileField: string;
 	files: InputFile[];
-	/** Makes a repeat of the request return what the first one created, so it may be retried. */
+	/** Further files in parts of their own, after `files` (a watermark's logo as `watermarkFile`). */
+	extraParts?: Array<[string, InputFile]>;
+	/** Sent as the Idempotency-Key header: a repeat returns what the first request created. */
 	idempotencyKey: string;
+	/**
+	 * Whether the request may be sent again after an answer that may have been acted on (5xx, a
+	 * dropped connection): only when the key makes a repeat harmless. Default true.
+	 */
+	repeatable?: boolean;
 	itemIndex: number;
 }
 
 /**
  * POSTs files as a streamed multipart form. The form is built afresh for every attempt (the
- * files are read again from the start); the Idempotency-Key makes a retry after a lost answer
- * safe, so the request is retried like a read.
+ * files are read again from the start).
  */
 export async function postForm(client: ConvertlyClient, upload: FormUpload): Promise<ApiResponse> {
+	const extraParts = upload.extraParts ?? [];
 	return await client.request(
 		{
 			method: 'POST',
 			path: upload.path,
 			headers: { 'Idempotency-Key': upload.idempotencyKey },
-			body: async () => buildForm(upload.fields, upload.fileField, upload.files),
-			repeatable: true,
-			files: describeUpload(upload.files),
+			body: async () => buildForm(upload.fields, upload.fileField, upload.files, extraParts),
+			repeatable: upload.repeatable ?? true,
+			files: describeUpload([...upload.files, ...extraParts.map(([, file]) => file)]),
 		},
 		{ itemIndex: upload.itemIndex },
 	);

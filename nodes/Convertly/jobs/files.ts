@@ -7,31 +7,10 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { downloadToBinary } from '../files/download';
-import { mapInPool } from '../helpers/pool';
-import { sanitiseFileName } from '../files/fileName';
+import { downloadLinkedFiles, linkedFiles, outputField } from '../files/download';
 import type { ConvertlyClient } from '../transport';
-import { quote } from '../transport/errors';
 import type { ConvertlyJob, OutputMode } from './job';
 import { resultEntries } from './job';
-
-/** A result file named by a job: where to fetch it and what to call it. */
-interface ResultFile {
-	/** Position among all files of the job, which names the binary field with Output "Job". */
-	position: number;
-	/** Index of the results entry it belongs to. */
-	entry: number;
-	filename?: string;
-	mimeType?: string;
-	url?: string;
-	/** Why the file is missing, when Convertly says so. */
-	error?: string;
-	/** The file's size as Convertly gives it, which bounds a compressed download. */
-	size?: number;
-}
-
-/** How deep `file` / `files` may nest inside a result entry (media-tool and transfer results). */
-const MAX_RESULT_NESTING = 8;
 
 export interface DownloadOptions {
 	job: ConvertlyJob;
@@ -43,6 +22,11 @@ export interface DownloadOptions {
 	extra?: IDataObject;
 	/** Gets the job again, for fresh download links when a signed one has expired. */
 	refreshJob: () => Promise<ConvertlyJob>;
+	/**
+	 * Output "Job": the first file in `binaryField` itself, the others in `<field>_1`, … (node
+	 * version 1.1 and the Media Tool); else every file in `<field>_<n>` (version 1).
+	 */
+	firstFileInField?: boolean;
 }
 
 export interface DownloadOutcome {
@@ -78,27 +62,12 @@ export async function jobItemsWithFiles(
 		};
 	}
 
-	const files = filesOf(job);
-	let refreshed: Promise<ResultFile[]> | undefined;
-	const freshFiles = async () => {
-		refreshed ??= options.refreshJob().then(filesOf);
-		return await refreshed;
-	};
-	const binaries = await mapInPool(files.length, client.maxConcurrency, async (index) => {
-		const file = files[index];
-		if (!file.url) return undefined;
-		const name = quote(sanitiseFileName(file.filename, `file ${file.position + 1}`));
-		return await downloadToBinary(
-			context,
-			client,
-			{ ...file, url: file.url, name, kind: 'result file', fallbackName: `result-${file.position + 1}` },
-			{
-				itemIndex: options.itemIndex,
-				// Signed links expire after minutes: the job read again names a fresh one.
-				freshUrl: async () =>
-					(await freshFiles()).find((candidate) => candidate.position === file.position && candidate.filename === file.filename)?.url,
-			},
-		);
+	const files = linkedFiles(entries);
+	const binaries = await downloadLinkedFiles(context, client, files, {
+		itemIndex: options.itemIndex,
+		kind: 'result file',
+		// Signed links expire after minutes: the job read again names fresh ones.
+		fresh: async () => linkedFiles(resultEntries(await options.refreshJob())),
 	});
 
 	const missing = files
@@ -117,7 +86,7 @@ export async function jobItemsWithFiles(
 		const binary: Record<string, IBinaryData> = {};
 		files.forEach((file, index) => {
 			const data = binaries[index];
-			if (data) binary[`${options.binaryField}_${file.position}`] = data;
+			if (data) binary[outputField(options.binaryField, file.position, options.firstFileInField ?? false)] = data;
 		});
 		return {
 			items: [{ json: { ...job, ...extra, fileDownload: summary(Object.keys(binary).length, missing) }, binary, pairedItem }],
@@ -139,48 +108,4 @@ export async function jobItemsWithFiles(
 		return { json, binary, pairedItem };
 	});
 	return { items, missing: missing.length + failedInConvertly };
-}
-
-/** Every file a job's results name, in order: entries with a link, nested `file`/`files`. */
-function filesOf(job: ConvertlyJob): ResultFile[] {
-	const files: ResultFile[] = [];
-	resultEntries(job).forEach((entry, index) => {
-		// Depth-first in result order, without recursion, so no answer can exhaust the stack.
-		const pending: Array<[unknown, number]> = [[entry, 0]];
-		while (pending.length > 0) {
-			const [value, depth] = pending.shift() as [unknown, number];
-			if (typeof value !== 'object' || value === null || Array.isArray(value) || depth > MAX_RESULT_NESTING) continue;
-			const record = value as IDataObject;
-			const url = record.downloadUrl ?? record.download_url;
-			const looksLikeFile = 'downloadUrl' in record || 'download_url' in record || (typeof record.filename === 'string' && typeof record.error === 'string');
-			if (looksLikeFile) {
-				files.push({
-					position: files.length,
-					entry: index,
-					filename: stringOr(record.filename) ?? stringOr(record.name),
-					mimeType: stringOr(record.mimeType) ?? stringOr(record.mime_type),
-					url: stringOr(url),
-					error: stringOr(record.error) ?? stringOr(record.errorMessage),
-					size: sizeOf(record),
-				});
-				continue;
-			}
-			const nested: unknown[] = [];
-			if (record.file) nested.push(record.file);
-			if (Array.isArray(record.files)) nested.push(...record.files);
-			pending.unshift(...nested.map((child): [unknown, number] => [child, depth + 1]));
-		}
-	});
-	return files;
-}
-
-function sizeOf(record: IDataObject): number | undefined {
-	for (const value of [record.finalSize, record.final_size, record.size, record.sizeBytes, record.bytes]) {
-		if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-	}
-	return undefined;
-}
-
-function stringOr(value: unknown): string | undefined {
-	return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemDat
 
 import { getJob } from '../api/jobs';
 import type { RunContext } from '../helpers/context';
-import { itemParameter } from '../helpers/parameters';
+import { configuredNode, itemParameter } from '../helpers/parameters';
 import { jobItemsWithFiles } from './files';
 import type { ConvertlyJob, OutputMode } from './job';
 import { resultEntries } from './job';
@@ -27,6 +27,16 @@ export interface FinishedJob {
 	itemIndex: number;
 	pairedItem: IPairedItemData | IPairedItemData[];
 	extra?: IDataObject;
+	/**
+	 * With Output "Job", whether the first file goes in the output field itself (node version 1.1
+	 * and the Media Tool) rather than `<field>_0` (version 1). By default, by the node's version.
+	 */
+	firstFileInField?: boolean;
+}
+
+/** Node version 1.1 puts the first downloaded file in the named field, as every other n8n node does. */
+export function firstFileInField(context: IExecuteFunctions): boolean {
+	return configuredNode(context).typeVersion >= 1.1;
 }
 
 /**
@@ -57,6 +67,7 @@ export async function jobOutput(context: IExecuteFunctions, run: RunContext, fin
 		itemIndex,
 		extra,
 		refreshJob: async () => await getJob(run.client, jobId, { itemIndex }),
+		firstFileInField: finished.firstFileInField ?? firstFileInField(context),
 	});
 	if (outcome.notCompleted) {
 		run.hints.add('notCompleted', {

@@ -408,6 +408,9 @@ export class ConvertlyClient {
 			return { result: response, value: await consume(bounded.body as DownloadBody, response.headers) };
 		} catch (error) {
 			this.throwIfCancelled(scope.itemIndex);
+			// The caller's own verdict on the body (e.g. not what it expected) is final.
+			if (error instanceof NodeApiError) throw new NodeApiError(this.node, error as unknown as JsonObject);
+			if (error instanceof NodeOperationError) throw new NodeOperationError(this.node, error, { itemIndex: scope.itemIndex });
 			const reason = bounded.reason();
 			if (reason) return { result: reason };
 			// The body broke off (dropped connection, reset): like no answer at all, so retried.

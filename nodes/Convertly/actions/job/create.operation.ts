@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { CONVERT_FORMATS } from '../../api/formats';
 import { pairBatchOutput, readAllItemsFiles } from '../../files/batching';
 import { readInputFiles } from '../../files/upload';
 import type { RunContext } from '../../helpers/context';
@@ -17,35 +18,6 @@ export const meta: OperationMeta = {
 };
 
 const showFor = { resource: ['job'], operation: ['create'] };
-
-/** Target formats documented for POST /api/jobs, with what they are for the option list. */
-const FORMATS: Array<[string, string]> = [
-	['7z', 'Archive'],
-	['avif', 'Image'],
-	['bz2', 'Archive'],
-	['flac', 'Audio'],
-	['gif', 'Image'],
-	['gz', 'Archive'],
-	['heif', 'Image'],
-	['jpg', 'Image'],
-	['m4a', 'Audio'],
-	['mov', 'Video'],
-	['mp3', 'Audio'],
-	['mp4', 'Video'],
-	['ogg', 'Audio'],
-	['pdf', 'Document'],
-	['png', 'Image'],
-	['rar', 'Archive'],
-	['svg', 'Image'],
-	['tar', 'Archive'],
-	['tgz', 'Archive'],
-	['tiff', 'Image'],
-	['wav', 'Audio'],
-	['webm', 'Video'],
-	['webp', 'Image'],
-	['xz', 'Archive'],
-	['zip', 'Archive'],
-];
 
 export const description: INodeProperties[] = [
 	{
@@ -77,7 +49,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		default: 'webp',
 		description: 'The format of the result files',
-		options: FORMATS.map(([value, kind]) => ({ name: value.toUpperCase(), value, description: kind })),
+		options: CONVERT_FORMATS.map(([value, kind]) => ({ name: value.toUpperCase(), value, description: kind })),
 		displayOptions: { show: showFor },
 	},
 	{
