@@ -14,6 +14,9 @@ export const RETRY_POLICY = {
 
 const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
 
+/** Connection failures before anything was sent: safe to repeat whatever the request does. */
+const NOTHING_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];
+
 /**
  * What one attempt produced: an HTTP answer; no answer at all (a dropped connection, or `TIMEOUT`
  * when the attempt ran out of time); or an answer the node refuses to use, which is final.
@@ -37,7 +40,7 @@ export interface RetryRules {
 export function retryDelay(result: Attempt, attempt: number, rules: RetryRules): number | undefined {
 	// Too large, redirected elsewhere, nested too deep: the same answer would come again.
 	if (result.kind === 'refused') return undefined;
-	if (result.kind === 'network') return rules.repeatable ? backoff(attempt) : undefined;
+	if (result.kind === 'network') return rules.repeatable || NOTHING_SENT.includes(result.code) ? backoff(attempt) : undefined;
 	const { statusCode } = result;
 	if (statusCode === 429) {
 		// Convertly refuses a rate-limited request before doing anything, so it is always safe to repeat.
