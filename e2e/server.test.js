@@ -56,7 +56,12 @@ describe('n8n server and editor', () => {
 			`no Custom API Call among ${JSON.stringify(operations.map((option) => option.value))}`,
 		);
 		const toolOperations = ours(operationsOf('n8n-nodes-convertly.convertlyTool'));
-		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ['cancel', 'create', 'get', 'getAll']);
+		const mediaTools = ['adjust', 'compressFiles', 'concatAudio', 'convert', 'convertFiles', 'extractAudio', 'gif', 'imageToPdf', 'inspect', 'pdfPreview', 'posterFrame', 'removeBackground', 'storyboard', 'stripMetadata', 'thumbnail', 'transform', 'trim', 'watermark'];
+		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ['cancel', 'create', 'get', 'getAll', ...mediaTools].sort());
+		// An agent picks a tool by its action and description: each says what it makes of what.
+		const thumbnail = toolOperations.find((option) => option.value === 'thumbnail');
+		assert.equal(thumbnail.action, 'Create a thumbnail');
+		assert.match(thumbnail.description, /preview image of an image or a video/);
 		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ours(operations).map((option) => option.value).sort());
 		assert.ok(toolOperations.every((option) => option.description.length > 30), 'every operation has a description');
 		const credentials = await rest.call('GET', '/types/credentials.json');
