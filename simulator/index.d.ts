@@ -122,6 +122,8 @@ export interface RecordedFilePart {
 	mimeType: string;
 	/** Bytes received (also when the file was refused and discarded). */
 	size: number;
+	/** SHA-256 (hex) of the bytes received, once the part has ended. */
+	sha256?: string;
 }
 
 export interface RecordedCreateRequest {

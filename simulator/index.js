@@ -4,7 +4,8 @@
 // plan limits and scripted faults. Plain node:http, bound to 127.0.0.1. Used by
 // `npm run simulator`, the demo, the tests, the benchmark and the real-n8n end-to-end suite.
 //
-// Modules: jobs.js (job model, lifecycle, timeline), create.js (POST /api/jobs), downloads.js
+// Modules: jobs.js (job model, lifecycle, timeline), create.js (POST /api/jobs), uploads.js (multipart
+// bodies, plan limits, idempotency claims, sourceUrl fetches), downloads.js
 // (result files), results.js (deterministic bytes, signing). Other features (webhooks) attach
 // through `simulator.events` and the read-only accessors below.
 
@@ -15,7 +16,8 @@ const path = require('node:path');
 const { EventEmitter } = require('node:events');
 const { randomBytes } = require('node:crypto');
 const { normaliseSpec, jobView, jobSummary, jobTimeline, phaseOf, DOWNLOAD_MODES } = require('./jobs');
-const { handleCreate, normalisePlan, drain } = require('./create');
+const { handleCreate } = require('./create');
+const { normalisePlan, drain } = require('./uploads');
 const { createDownloads, safeDecode } = require('./downloads');
 const results = require('./results');
 const { createWebhooks } = require('./webhooks');
