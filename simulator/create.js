@@ -57,13 +57,17 @@ function validateFields(fields, fileCount, endpoint = 'jobs') {
 	if (!RESIZES.includes(fields.resize)) {
 		return bad(`resize must be one of ${RESIZES.join(', ')} (got ${JSON.stringify(fields.resize)}).`);
 	}
-	for (const [name, dimension] of [
-		['resizeWidths', 'width'],
-		['resizeHeights', 'height'],
+	for (const [name, dimension, single] of [
+		['resizeWidths', 'width', 'resizeWidth'],
+		['resizeHeights', 'height', 'resizeHeight'],
 	]) {
+		// The sync endpoint also takes the single-value form the official clients send [sdk].
+		if (endpoint === 'convert' && fields[single] !== undefined && !/^[1-9]\d*$/.test(fields[single])) {
+			return bad(`${single} must be a positive integer (got ${JSON.stringify(fields[single])}).`);
+		}
 		const raw = fields[name];
 		if (raw === undefined) {
-			if (fields.resize === dimension) {
+			if (fields.resize === dimension && !(endpoint === 'convert' && fields[single] !== undefined)) {
 				return bad(`${name} is required when resize is ${dimension}: a JSON array of positive integers, one per file.`);
 			}
 			continue;
