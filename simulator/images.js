@@ -55,17 +55,34 @@ function makePng(width, height, options = {}) {
 	const raw = Buffer.alloc(stride * size.height);
 	const cx = size.width / 2;
 	const cy = size.height / 2;
+	// Per-column and per-row values computed once (no Math calls per pixel: they are slow in some VMs).
+	const red = new Uint8Array(size.width);
+	const lineX = new Uint8Array(size.width);
+	const columnStep = grid ? Math.max(1, Math.floor(size.width / grid.columns)) : 0;
+	const rowStep = grid ? Math.max(1, Math.floor(size.height / grid.rows)) : 0;
+	for (let x = 0; x < size.width; x++) {
+		red[x] = (base[0] + (x * 159) / size.width) | 0;
+		lineX[x] = grid && x % columnStep === 0 ? 1 : 0;
+	}
+	const diagonal = 95 / (size.width + size.height);
 	for (let y = 0; y < size.height; y++) {
 		const row = y * stride;
+		const green = (base[1] + (y * 159) / size.height) | 0;
+		const lineY = grid && y % rowStep === 0;
+		const dy = (y - cy) / cy;
 		for (let x = 0; x < size.width; x++) {
 			const at = row + 1 + x * channels;
-			const line = grid && (x % Math.max(1, Math.floor(size.width / grid.columns)) === 0 || y % Math.max(1, Math.floor(size.height / grid.rows)) === 0);
-			raw[at] = line ? 255 : base[0] + Math.floor((x * 159) / size.width);
-			raw[at + 1] = line ? 255 : base[1] + Math.floor((y * 159) / size.height);
-			raw[at + 2] = line ? 255 : base[2] + 64 + Math.floor(((x + y) * 95) / (size.width + size.height));
+			if (lineY || lineX[x]) {
+				raw[at] = 255;
+				raw[at + 1] = 255;
+				raw[at + 2] = 255;
+			} else {
+				raw[at] = red[x];
+				raw[at + 1] = green;
+				raw[at + 2] = (base[2] + 64 + (x + y) * diagonal) | 0;
+			}
 			if (alpha) {
 				const dx = (x - cx) / cx;
-				const dy = (y - cy) / cy;
 				raw[at + 3] = dx * dx + dy * dy <= 0.64 ? 255 : 0;
 			}
 		}

@@ -246,7 +246,7 @@ const MEDIA_TOOLS = {
 		},
 		check: ({ values, input }) =>
 			values.format !== undefined && input && input.kind !== 'other' && kindOfFormat(values.format) !== input.kind
-				? `format ${values.format} does not fit a ${input.kind} input.`
+				? `format ${values.format} does not fit the ${input.kind} input.`
 				: undefined,
 		output: ({ input, values, tool }) => {
 			const kind = values.format !== undefined ? kindOfFormat(values.format) : input.kind;
