@@ -115,6 +115,7 @@ async function startSimulator(options = {}) {
 	const webhooks = createWebhooks({
 		jobView: (jobId) => (jobs.has(jobId) ? view(jobs.get(jobId)) : undefined),
 		callbackOf: (jobId) => jobs.get(jobId)?.fields,
+		toolOf: (jobId) => jobs.get(jobId)?.tool,
 		speed: () => speed,
 		now,
 		events,

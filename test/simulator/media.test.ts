@@ -603,6 +603,28 @@ describe('Simulator: media tools (POST /api/media/{tool}) and sync convert/compr
 			expect(simulator().jobsCreated()).toBe(2);
 		});
 
+		it('async jobs send media.tool.completed / media.tool.failed webhooks naming the tool and the first output', async () => {
+			simulator().configure({ createdJobTiming: { pendingMs: 0, processingMsPerFile: 0 } });
+			const events: Array<{ type: string; data: Record<string, unknown> }> = [];
+			simulator().webhooks.addEndpoint({
+				eventTypes: ['media.tool.completed', 'media.tool.failed'],
+				handler: async (request) => {
+					events.push(JSON.parse(request.body.toString('utf8')) as { type: string; data: Record<string, unknown> });
+					return { status: 200 };
+				},
+			});
+			const done = await tool('storyboard', { async: 'true' }, [clip()]);
+			const failed = await tool('trim', { async: 'true' }, [{ ...clip(), name: 'fail.mp4' }]);
+			await simulator().webhooks.idle();
+			expect(events.map((event) => [event.type, event.data.jobId, event.data.tool, event.data.filename])).toEqual(
+				expect.arrayContaining([
+					['media.tool.completed', done.body.jobId, 'storyboard', 'clip-storyboard.jpg'],
+					['media.tool.failed', failed.body.jobId, 'trim', null],
+				]),
+			);
+			expect(events).toHaveLength(2);
+		});
+
 		it('a sync call ignores Idempotency-Key: each call works again', async () => {
 			const headers = { ...auth(), 'idempotency-key': 'sync' };
 			await tool('thumbnail', {}, [photo()], headers);
