@@ -323,8 +323,22 @@ const MEDIA_TOOLS = {
 // - /api/compress fields: files, mode quality|target-size (quality), quality 1–100 (82), targetBytes ≥ 1
 //   (required for target-size: [inferred]), lossless, stripMetadata, saveToStorage [sdk].
 // - `sourceUrl` instead of a file on the media tools [doc] and on /api/convert, /api/compress [sdk].
+// - downloadUrl follows the simulator's downloadMode like job results (api, storage, redirect, data); the
+//   docs say sync outputs come back as data: URLs when storage is off [doc]: downloadMode 'data' gives that.
 // - input errors: 400 { error } naming the field [inferred wording]; a tool not on the plan: 403 { error,
-//   upgradeUrl } [inferred, like locked formats]; input of the wrong kind: 415 [inferred].
+//   upgradeUrl } [inferred, like locked formats]; input of the wrong kind: 415 [inferred]; an unknown tool:
+//   404 [inferred]; an async job whose input name contains "fail" ends failed (a simulator convention, as
+//   for POST /api/jobs).
+
+/** [inferred] Preset sizes of transform (the names are [sdk]). */
+const TRANSFORM_PRESETS = {
+	ecommerce: { width: 1200, height: 1200 },
+	avatar: { width: 256, height: 256 },
+	'blog-hero': { width: 1600, height: 900 },
+	'social-preview': { width: 1200, height: 630 },
+};
+/** [inferred] The pixel size assumed for an input whose size the simulator cannot read (any video; non-PNG/GIF/JPEG/WebP images). */
+const ASSUMED_SIZES = { video: { width: 1920, height: 1080 }, image: { width: 1024, height: 768 } };
 
 const COMPRESS_FIELDS = {
 	mode: oneOf(['quality', 'target-size'], 'quality'),
@@ -409,10 +423,10 @@ function describeInput(part) {
 	};
 }
 
-/** [inferred] The size a tool assumes for an input whose dimensions it cannot read. */
+/** The input's pixel size, or the size assumed when it cannot be read. */
 function naturalSize(input) {
 	if (input.width && input.height) return { width: input.width, height: input.height };
-	return input.kind === 'video' ? { width: 1920, height: 1080 } : { width: 1024, height: 768 };
+	return input.kind === 'video' ? { ...ASSUMED_SIZES.video } : { ...ASSUMED_SIZES.image };
 }
 
 function byWidth(input, width) {
@@ -428,14 +442,6 @@ function fitInto(input, width, height, fit) {
 	if (fit === 'inside') scale = Math.min(scale, 1);
 	return { width: Math.max(1, Math.round(natural.width * scale)), height: Math.max(1, Math.round(natural.height * scale)) };
 }
-
-/** [inferred] Preset sizes of transform. */
-const TRANSFORM_PRESETS = {
-	ecommerce: { width: 1200, height: 1200 },
-	avatar: { width: 256, height: 256 },
-	'blog-hero': { width: 1600, height: 900 },
-	'social-preview': { width: 1200, height: 630 },
-};
 
 function transformedSize(input, values) {
 	let { width, height } = naturalSize(input);
