@@ -5,49 +5,25 @@
 // Idempotency-Key per API key, and creates a convert/compress job whose results derive from the
 // uploaded bytes.
 
-const fs = require('node:fs');
-const path = require('node:path');
-const { Transform, pipeline } = require('node:stream');
-const { randomUUID } = require('node:crypto');
-const busboy = require('busboy');
 const { FORMATS, extensionOf } = require('./results');
+const {
+	DEFAULT_UPGRADE_URL,
+	normalisePlan,
+	drain,
+	lockedFormatError,
+	idempotencyScope,
+	claimIdempotency,
+	receiveMultipart,
+} = require('./uploads');
 
 const RESIZES = ['original', 'website', 'email', 'instagram', 'linkedin', 'ecommerce', 'square', 'width', 'height'];
 const CREATE_JOB_TYPES = ['convert', 'compress'];
 const BOOLEAN_FIELDS = ['autoOrient', 'mono', 'createArchive'];
 const ARRAY_FIELDS = ['formats', 'compressions', 'resizes', 'autoOrients', 'monos'];
-const DEFAULT_UPGRADE_URL = 'https://convertly.sh/pricing';
 
-/** A plan with every limit off. */
-function normalisePlan(plan) {
-	return {
-		maxFilesPerBatch: plan?.maxFilesPerBatch ?? null,
-		maxFileSizeBytes: plan?.maxFileSizeBytes ?? null,
-		lockedFormats: plan?.lockedFormats ?? [],
-		unsupportedMimeTypes: plan?.unsupportedMimeTypes ?? [],
-		upgradeUrl: plan?.upgradeUrl ?? DEFAULT_UPGRADE_URL,
-	};
-}
-
+/** The batch file field: `files`, repeated (the PHP client's `files[0]`, `files[1]`, … too). */
 function isFileField(name) {
 	return name === 'files' || /^files\[\d*\]$/.test(name);
-}
-
-function drain(req) {
-	return new Promise((resolve) => {
-		if (req.complete || req.destroyed) return resolve();
-		req.on('end', resolve);
-		req.on('close', resolve);
-		req.on('error', resolve);
-		req.resume();
-	});
-}
-
-function lockedFormatError(format, plan) {
-	return {
-		status: 403,
-		body: { error: `The ${format} format is not available on your plan.`, upgradeUrl: plan.upgradeUrl },
-	};
 }
 
 function parseJsonArray(name, raw) {
@@ -63,11 +39,15 @@ function parseJsonArray(name, raw) {
 
 const isCompression = (value) => Number.isInteger(value) && value >= 1 && value <= 100;
 
-/** Validates the form fields. Returns { error } (a 400 text naming the field) or the settings. */
-function validateFields(fields, fileCount) {
+/**
+ * Validates the form fields of POST /api/jobs (endpoint 'jobs') or of the sync POST /api/convert
+ * (endpoint 'convert': no jobType, saveToStorage optional). Returns { error } (a 400 text naming
+ * the field) or the settings.
+ */
+function validateFields(fields, fileCount, endpoint = 'jobs') {
 	const bad = (error) => ({ error });
 	if (fileCount === 0) return bad('files is required: send at least one file in the files field.');
-	const jobType = fields.jobType ?? 'convert';
+	const jobType = endpoint === 'jobs' ? (fields.jobType ?? 'convert') : 'convert';
 	if (!CREATE_JOB_TYPES.includes(jobType)) return bad(`jobType must be convert or compress (got ${JSON.stringify(jobType)}).`);
 	if (fields.format === undefined || fields.format === '') return bad('format is required.');
 	if (!FORMATS.includes(fields.format)) {
@@ -77,13 +57,17 @@ function validateFields(fields, fileCount) {
 	if (!RESIZES.includes(fields.resize)) {
 		return bad(`resize must be one of ${RESIZES.join(', ')} (got ${JSON.stringify(fields.resize)}).`);
 	}
-	for (const [name, dimension] of [
-		['resizeWidths', 'width'],
-		['resizeHeights', 'height'],
+	for (const [name, dimension, single] of [
+		['resizeWidths', 'width', 'resizeWidth'],
+		['resizeHeights', 'height', 'resizeHeight'],
 	]) {
+		// The sync endpoint also takes the single-value form the official clients send [sdk].
+		if (endpoint === 'convert' && fields[single] !== undefined && !/^[1-9]\d*$/.test(fields[single])) {
+			return bad(`${single} must be a positive integer (got ${JSON.stringify(fields[single])}).`);
+		}
 		const raw = fields[name];
 		if (raw === undefined) {
-			if (fields.resize === dimension) {
+			if (fields.resize === dimension && !(endpoint === 'convert' && fields[single] !== undefined)) {
 				return bad(`${name} is required when resize is ${dimension}: a JSON array of positive integers, one per file.`);
 			}
 			continue;
@@ -104,12 +88,12 @@ function validateFields(fields, fileCount) {
 			return bad(`compression must be an integer from 1 to 100 (got ${JSON.stringify(fields.compression)}).`);
 		}
 	}
-	for (const name of BOOLEAN_FIELDS) {
+	for (const name of endpoint === 'jobs' ? BOOLEAN_FIELDS : [...BOOLEAN_FIELDS, 'saveToStorage']) {
 		if (fields[name] !== undefined && fields[name] !== 'true' && fields[name] !== 'false') {
 			return bad(`${name} must be 'true' or 'false' (got ${JSON.stringify(fields[name])}).`);
 		}
 	}
-	if (fields.saveToStorage !== 'true') return bad('saveToStorage must be true for API-key jobs.');
+	if (endpoint === 'jobs' && fields.saveToStorage !== 'true') return bad('saveToStorage must be true for API-key jobs.');
 	const arrays = {};
 	for (const name of ARRAY_FIELDS) {
 		if (fields[name] === undefined) continue;
@@ -162,34 +146,23 @@ async function handleCreate(req, res, ctx) {
 		ctx.answer(status, body);
 	};
 
-	const scope = createRecord.idempotencyKey ? `${ctx.apiKey}\u0000${createRecord.idempotencyKey}` : undefined;
-	let release = () => {};
-	if (scope) {
-		// A retry that arrives while the first request is still uploading waits for its outcome.
-		while (ctx.inFlightKeys.has(scope)) await ctx.inFlightKeys.get(scope);
-		const existing = ctx.jobs.get(ctx.idempotency.get(scope));
-		if (existing) {
-			await drain(req);
-			createRecord.reused = true;
-			createRecord.jobId = existing.jobId;
-			ctx.record.jobId = existing.jobId;
-			if (ctx.fault?.dropAfterUpload) {
-				createRecord.status = 'dropped';
-				return ctx.dropped();
-			}
-			return finish(200, { jobId: existing.jobId, status: ctx.currentStatus(existing) });
+	const scope = idempotencyScope(ctx.apiKey, createRecord.idempotencyKey);
+	const claim = await claimIdempotency(ctx, scope);
+	if (claim.existing) {
+		await drain(req);
+		createRecord.reused = true;
+		createRecord.jobId = claim.existing.jobId;
+		ctx.record.jobId = claim.existing.jobId;
+		if (ctx.fault?.dropAfterUpload) {
+			createRecord.status = 'dropped';
+			return ctx.dropped();
 		}
-		let resolve;
-		ctx.inFlightKeys.set(scope, new Promise((done) => (resolve = done)));
-		release = () => {
-			ctx.inFlightKeys.delete(scope);
-			resolve();
-		};
+		return finish(200, { jobId: claim.existing.jobId, status: ctx.currentStatus(claim.existing) });
 	}
 	try {
 		return await parseAndCreate(req, res, ctx, createRecord, finish, scope);
 	} finally {
-		release();
+		claim.release();
 	}
 }
 
@@ -201,105 +174,36 @@ async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 		ctx.record.status = 'aborted';
 		return;
 	}
-	let parser;
-	try {
-		parser = busboy({ headers: req.headers, limits: { fieldSize: 1024 * 1024 } });
-	} catch {
-		await drain(req);
-		return finish(400, { error: 'The request body must be multipart/form-data with the files in a files field.' });
-	}
 	const { fields, fieldList } = createRecord;
-	const parts = [];
-	const fileStreams = [];
-	const writes = [];
-	let decided; // the first limit error, answered once the upload is drained
-	const decide = (status, body) => {
-		if (!decided) decided = { status, body };
-	};
-	let fileCount = 0;
-
-	parser.on('field', (name, value) => {
-		fields[name] = value;
-		fieldList.push([name, value]);
-		if (name === 'format' && plan.lockedFormats.includes(value)) {
-			const error = lockedFormatError(value, plan);
-			decide(error.status, error.body);
-		}
-	});
-	parser.on('file', (name, stream, info) => {
-		fileStreams.push(stream);
-		const part = { field: name, filename: info.filename, mimeType: info.mimeType, size: 0, path: undefined };
-		parts.push(part);
-		createRecord.files.push(part);
-		if (isFileField(name)) {
-			fileCount++;
-			if (plan.maxFilesPerBatch !== null && fileCount > plan.maxFilesPerBatch) {
-				decide(403, { error: `Your plan allows ${plan.maxFilesPerBatch} files per batch.`, upgradeUrl: plan.upgradeUrl });
+	const parts = createRecord.files;
+	const received = await receiveMultipart(req, res, {
+		tmpDir: ctx.tmpDir,
+		plan,
+		fields,
+		fieldList,
+		parts,
+		isStored: isFileField,
+		onField: (name, value, decide) => {
+			if (name === 'format' && plan.lockedFormats.includes(value)) {
+				const error = lockedFormatError(value, plan);
+				decide(error.status, error.body);
 			}
-			if (plan.unsupportedMimeTypes.includes(info.mimeType)) {
-				decide(415, { error: `The file "${info.filename}" has an unsupported type (${info.mimeType}).` });
-			}
-		}
-		if (!isFileField(name) || decided) {
-			stream.on('data', (chunk) => (part.size += chunk.length));
-			stream.resume();
-			return;
-		}
-		part.path = path.join(ctx.tmpDir, `upload-${randomUUID()}`);
-		let discarding = false;
-		const counter = new Transform({
-			transform(chunk, _encoding, callback) {
-				part.size += chunk.length;
-				if (!discarding && plan.maxFileSizeBytes !== null && part.size > plan.maxFileSizeBytes) {
-					decide(413, {
-						error: `The file "${info.filename}" is larger than your plan's file size limit of ${plan.maxFileSizeBytes} bytes.`,
-					});
-				}
-				// Once any limit is decided, nothing more is written: the rest is read and discarded.
-				if (decided) discarding = true;
-				callback(null, discarding ? undefined : chunk);
-			},
-		});
-		writes.push(new Promise((resolve) => pipeline(stream, counter, fs.createWriteStream(part.path), (error) => resolve(error))));
+		},
 	});
-
-	let parseError;
-	await new Promise((resolve) => {
-		parser.on('close', resolve);
-		parser.on('error', (error) => {
-			parseError = error;
-			for (const stream of fileStreams) stream.destroy(error);
-			resolve();
-		});
-		const abandoned = () => {
-			if (req.readableEnded) return;
-			parseError = parseError ?? new Error('aborted');
-			parser.destroy(parseError);
-			for (const stream of fileStreams) stream.destroy(parseError);
-			resolve();
-		};
-		req.on('aborted', abandoned);
-		req.on('close', abandoned);
-		req.pipe(parser);
-	});
-	const writeErrors = (await Promise.all(writes)).filter(Boolean);
-
-	const cleanUp = () => {
-		for (const part of parts) if (part.path) fs.rmSync(part.path, { force: true });
-	};
-	if (parseError || writeErrors.length > 0) {
-		cleanUp();
-		if (req.aborted || res.destroyed || !req.readableEnded) {
+	const { cleanUp } = received;
+	switch (received.outcome) {
+		case 'notMultipart':
+			return finish(400, { error: 'The request body must be multipart/form-data with the files in a files field.' });
+		case 'aborted':
 			createRecord.status = 'aborted';
 			ctx.record.status = 'aborted';
 			return;
-		}
-		return finish(400, { error: `The multipart body could not be read: ${(parseError ?? writeErrors[0]).message}` });
+		case 'unreadable':
+			return finish(400, { error: `The multipart body could not be read: ${received.message}` });
+		case 'decided':
+			return finish(received.status, received.body);
 	}
-	if (decided) {
-		cleanUp();
-		return finish(decided.status, decided.body);
-	}
+	const { fileCount } = received;
 	const validated = validateFields(fields, fileCount);
 	if (validated.error) {
 		cleanUp();
@@ -358,4 +262,4 @@ async function parseAndCreate(req, res, ctx, createRecord, finish, scope) {
 	return finish(200, { jobId: job.jobId, status: 'pending' });
 }
 
-module.exports = { handleCreate, normalisePlan, validateFields, drain, RESIZES, CREATE_JOB_TYPES, DEFAULT_UPGRADE_URL };
+module.exports = { handleCreate, normalisePlan, validateFields, drain, isFileField, RESIZES, CREATE_JOB_TYPES, DEFAULT_UPGRADE_URL };

@@ -4,27 +4,42 @@
 // as data: URLs. Bytes are streamed from disk or generated; Content-Length is exact.
 
 const fs = require('node:fs');
-const { pipeline } = require('node:stream');
+const { Readable, pipeline } = require('node:stream');
 const { once } = require('node:events');
 const { resultFile, phaseOf } = require('./jobs');
 const { deriveResult, deriveStream, patternBytes, patternStream, sign, signatureMatches } = require('./results');
 
 const DATA_URL_MAX_BYTES = 1024 * 1024;
 
-/** Opens the bytes of a result file as a Readable. */
+/** The input files a derived result is made of, in order (`path`, or `paths` for several inputs). */
+const derivedPaths = (source) => source.paths ?? [source.path];
+
+/** The bytes of several files one after the other, streamed. */
+function concatenated(paths) {
+	return Readable.from(
+		(async function* files() {
+			for (const file of paths) yield* fs.createReadStream(file);
+		})(),
+	);
+}
+
+/**
+ * Opens the bytes of a result file as a Readable. Source kinds: 'derived' (from the input file(s)),
+ * 'file' (an input file as it is), 'pattern' (synthetic), 'bytes' (in memory).
+ */
 function openResult(file) {
 	switch (file.source.kind) {
 		case 'derived': {
 			const out = deriveStream(file.source.derive);
-			pipeline(fs.createReadStream(file.source.path), out, () => {});
+			pipeline(concatenated(derivedPaths(file.source)), out, () => {});
 			return out;
 		}
+		case 'file':
+			return fs.createReadStream(file.source.path);
 		case 'pattern':
 			return patternStream(file.sizeBytes);
-		default: {
-			const { Readable } = require('node:stream');
+		default:
 			return Readable.from([file.source.bytes]);
-		}
 	}
 }
 
@@ -32,7 +47,9 @@ function openResult(file) {
 function resultBytes(file) {
 	switch (file.source.kind) {
 		case 'derived':
-			return deriveResult(fs.readFileSync(file.source.path), file.source.derive);
+			return deriveResult(Buffer.concat(derivedPaths(file.source).map((input) => fs.readFileSync(input))), file.source.derive);
+		case 'file':
+			return fs.readFileSync(file.source.path);
 		case 'pattern':
 			return patternBytes(0, file.sizeBytes);
 		default:
@@ -79,7 +96,9 @@ async function pump(source, res, dropAfterBytes, progress = () => {}) {
 }
 
 /**
- * ctx: { apiUrl(), storageUrl(), secret, now(), settings, jobs }
+ * ctx: { apiUrl(), storageUrl(), secret, now(), settings, jobs, outputs }
+ * `outputs` holds the result files of sync calls (media tools, sync convert/compress), by id, in
+ * the same shape as a job's (jobId, files, downloads): they are served like completed jobs' files.
  */
 function createDownloads(ctx) {
 	function signedUrl(job, index, file) {
@@ -125,9 +144,11 @@ function createDownloads(ctx) {
 
 	/** Looks up a completed job's result file from path segments; returns { job, index, file } or an error. */
 	function locate(jobSegment, indexSegment, nameSegment) {
-		const job = ctx.jobs.get(safeDecode(jobSegment));
+		const id = safeDecode(jobSegment);
+		const job = ctx.jobs.get(id) ?? ctx.outputs?.get(id);
 		const index = /^\d+$/.test(indexSegment) ? Number(indexSegment) : -1;
-		const file = job && phaseOf(job, ctx.now()) === 'completed' ? resultFile(job, index) : undefined;
+		const ready = job && (ctx.jobs.has(id) ? phaseOf(job, ctx.now()) === 'completed' : true);
+		const file = ready ? resultFile(job, index) : undefined;
 		if (!file || file.filename !== safeDecode(nameSegment)) return { error: { status: 404, body: { error: 'Result file not found.' } } };
 		return { job, index, file };
 	}

@@ -122,6 +122,8 @@ export interface RecordedFilePart {
 	mimeType: string;
 	/** Bytes received (also when the file was refused and discarded). */
 	size: number;
+	/** SHA-256 (hex) of the bytes received, once the part has ended. */
+	sha256?: string;
 }
 
 export interface RecordedCreateRequest {
@@ -136,6 +138,92 @@ export interface RecordedCreateRequest {
 	jobId?: string;
 	/** True when the Idempotency-Key matched an existing job (no new job). */
 	reused: boolean;
+}
+
+/** The media tools of POST /api/media/{tool}. */
+export type MediaToolName =
+	| 'thumbnail'
+	| 'poster-frame'
+	| 'storyboard'
+	| 'gif'
+	| 'trim'
+	| 'extract-audio'
+	| 'concat-audio'
+	| 'convert'
+	| 'watermark'
+	| 'remove-background'
+	| 'transform'
+	| 'adjust'
+	| 'pdf-preview'
+	| 'image-to-pdf'
+	| 'strip-metadata'
+	| 'inspect';
+
+/** One POST /api/media/{tool}, POST /api/convert or POST /api/compress, as received. */
+export interface RecordedMediaRequest {
+	at: number;
+	/** The path: '/api/media/thumbnail', '/api/convert', '/api/compress', … */
+	endpoint: string;
+	/** The media tool (undefined for /api/convert and /api/compress). */
+	tool?: string;
+	headers: Record<string, string | string[] | undefined>;
+	idempotencyKey?: string;
+	/** Non-file fields as received (the last value of a repeated name). */
+	fields: Record<string, string>;
+	/** Every non-file field in order, repeats included. */
+	fieldList: Array<[string, string]>;
+	/** Names of fields the endpoint does not know (ignored, like the API would; a typo shows here). */
+	unknownFields: string[];
+	/** Every file part: field name ('file', 'files', 'watermarkFile', …), filename, MIME type, size, sha256. */
+	files: RecordedFilePart[];
+	/** The sourceUrl and what fetching it gave: status 'fetched' (with filename, mimeType, size, sha256) or the error text. */
+	sourceUrl?: { url: string; status?: string; filename?: string; mimeType?: string; size?: number; sha256?: string };
+	/** Whether it asked for a background job (async=true or background=true). */
+	async: boolean;
+	status?: number | 'dropped' | 'aborted';
+	/** The media_tool job created (or reused) for an async call. */
+	jobId?: string;
+	/** True when the Idempotency-Key matched an existing media job (no new job). */
+	reused: boolean;
+	/** Id of a sync call's result files: the jobId segment of their download URLs and of downloads() records. */
+	outputId?: string;
+	/** What the call produced (dimensions: the pixel size of a generated image). */
+	outputs: Array<{ filename: string; mimeType: string; sizeBytes: number; dimensions?: { width: number; height: number } }>;
+}
+
+/** One file of a media tool's answer (sync) or job results. [doc] */
+export interface MediaFileResult {
+	filename: string;
+	mimeType: string;
+	originalSize: number;
+	finalSize: number;
+	downloadUrl: string;
+}
+
+/** The `media` object of an inspect answer. [doc] field names; null = unknown [inferred]. */
+export interface InspectedMedia {
+	filename: string;
+	mimeType: string;
+	sizeBytes: number;
+	kind: 'image' | 'video' | 'audio' | 'document' | 'other';
+	format: string | null;
+	width: number | null;
+	height: number | null;
+	duration: number | null;
+	bitrateKbps: number | null;
+	streams: Array<{ index: number; type: string; codec: string | null; width?: number | null; height?: number | null }>;
+}
+
+/** A sync media tool answer (HTTP 200). */
+export interface MediaSyncResponse {
+	files: MediaFileResult[];
+}
+
+/** An async media tool answer (HTTP 200). */
+export interface MediaAsyncResponse {
+	jobId: string;
+	status: string;
+	tool: string;
 }
 
 export interface RecordedDownload {
@@ -154,6 +242,8 @@ export interface SimulatorPlan {
 	maxFilesPerBatch?: number | null;
 	maxFileSizeBytes?: number | null;
 	lockedFormats?: string[];
+	/** Media tools not on the plan: POST /api/media/{tool} answers 403 { error, upgradeUrl }. */
+	lockedTools?: MediaToolName[];
 	unsupportedMimeTypes?: string[];
 	upgradeUrl?: string;
 }
@@ -176,6 +266,16 @@ export interface SimulatorSettings {
 	/** The pagination object of GET /api/jobs (default 'full': limit, offset, total, hasMore). */
 	listPagination?: 'full' | 'total' | 'hasMore' | 'none';
 	plan?: SimulatorPlan | null;
+	/**
+	 * Real milliseconds each sync media tool / convert / compress call takes before answering
+	 * (divided by `speed`; default 0). E.g. 300 for a benchmark of thumbnails at 300 ms each.
+	 */
+	mediaProcessingMs?: number;
+	/**
+	 * The shape of a sync inspect answer: 'media' ({ media }, the OpenAPI's; default) or 'files'
+	 * ({ files: [<name>-inspect.json] } whose download is that same { media } JSON, as the MCP reads it).
+	 */
+	inspectResponse?: 'media' | 'files';
 }
 
 export interface SimulatorOptions extends SimulatorSettings {
@@ -204,6 +304,7 @@ export interface SimulatorStats {
 	faultsServed: number;
 	jobsCreated: number;
 	createRequests: Array<Omit<RecordedCreateRequest, 'headers' | 'fieldList'> & { auth: string; contentType?: string }>;
+	mediaRequests: Array<Omit<RecordedMediaRequest, 'headers' | 'fieldList'> & { auth: string; contentType?: string }>;
 	downloads: RecordedDownload[];
 	log: Array<{ method: string; path: string; jobId?: string; status?: number | string; at: number; auth: string }>;
 }
@@ -239,9 +340,11 @@ export interface Simulator {
 	requests(): RecordedRequest[];
 	requestsFor(jobId: string): RecordedRequest[];
 	peakInFlight(): number;
-	/** Jobs actually created by POST /api/jobs since the last reset (addJob and fixtures not counted). */
+	/** Jobs actually created through the API since the last reset (POST /api/jobs and async media tools; addJob and fixtures not counted). */
 	jobsCreated(): number;
 	createRequests(): RecordedCreateRequest[];
+	/** Every media tool, sync convert and sync compress request, as received (see RecordedMediaRequest). */
+	mediaRequests(): RecordedMediaRequest[];
 	downloads(): RecordedDownload[];
 	resetStats(): void;
 	stats(): SimulatorStats;
@@ -256,15 +359,19 @@ export const DEMO_FIXTURE: string;
 export const FORMATS: string[];
 export const FORMAT_MIME_TYPES: Record<string, string>;
 export function startSimulator(options?: SimulatorOptions): Promise<Simulator>;
-/** The result bytes the simulator serves for an input (small inputs; the stream matches byte for byte). */
-export function deriveResult(
-	input: Uint8Array,
-	options: { jobType: 'convert' | 'compress'; format: string; compression: number },
-): Buffer;
-export function derivedSize(
-	inputSize: number,
-	options: { jobType: 'convert' | 'compress'; format: string; compression: number },
-): number;
+/**
+ * The result bytes the simulator serves for an input (small inputs; the stream matches byte for byte).
+ * jobType: 'convert' | 'compress' for jobs and sync convert/compress; the tool name for media tools'
+ * audio/video outputs (their inputs concatenated, for concat-audio).
+ */
+export function deriveResult(input: Uint8Array, options: { jobType: string; format: string; compression: number }): Buffer;
+export function derivedSize(inputSize: number, options: { jobType: string; format: string; compression: number }): number;
+/** The media tool names, in the simulator's table order. */
+export const MEDIA_TOOL_NAMES: MediaToolName[];
+/** A real PNG (a gradient coloured by `seed`; sides above 2048 px are scaled down). */
+export function makePng(width: number, height: number, options?: { seed?: string; alpha?: boolean; grid?: { columns: number; rows: number } }): Buffer;
+/** The dimensions in an image's first bytes (PNG, GIF, JPEG, WebP), or undefined. */
+export function imageSize(bytes: Uint8Array): { format: string; width: number; height: number } | undefined;
 /** Bytes [offset, offset + length) of the synthetic result pattern (byte i = i % 251). */
 export function patternBytes(offset: number, length: number): Buffer;
 /** Index of the first byte of `buffer` (starting at file position `offset`) that breaks the pattern, or -1. */

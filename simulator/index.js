@@ -1,12 +1,15 @@
 'use strict';
-// A local Convertly API: the jobs endpoints (get, list, create, cancel), result downloads on the API
-// origin and on a second "storage" origin, both auth headers, job lifecycles over simulated time,
-// plan limits and scripted faults. Plain node:http, bound to 127.0.0.1. Used by
-// `npm run simulator`, the demo, the tests, the benchmark and the real-n8n end-to-end suite.
+// A local Convertly API: the jobs endpoints (get, list, create, cancel), the media tools and sync
+// convert/compress, result downloads on the API origin and on a second "storage" origin, both auth
+// headers, job lifecycles over simulated time, plan limits and scripted faults. Plain node:http,
+// bound to 127.0.0.1. Used by `npm run simulator`, the demo, the tests, the benchmark and the
+// real-n8n end-to-end suite.
 //
-// Modules: jobs.js (job model, lifecycle, timeline), create.js (POST /api/jobs), downloads.js
-// (result files), results.js (deterministic bytes, signing). Other features (webhooks) attach
-// through `simulator.events` and the read-only accessors below.
+// Modules: jobs.js (job model, lifecycle, timeline), create.js (POST /api/jobs), media.js (the media
+// tools and sync convert/compress; every inferred media API detail is in its MEDIA_TOOLS table),
+// uploads.js (multipart bodies, plan limits, idempotency claims, sourceUrl fetches), downloads.js
+// (result files), results.js (deterministic bytes, signing), images.js (real PNG/PDF outputs).
+// Other features (webhooks) attach through `simulator.events` and the read-only accessors below.
 
 const http = require('node:http');
 const fs = require('node:fs');
@@ -15,16 +18,21 @@ const path = require('node:path');
 const { EventEmitter } = require('node:events');
 const { randomBytes } = require('node:crypto');
 const { normaliseSpec, jobView, jobSummary, jobTimeline, phaseOf, DOWNLOAD_MODES } = require('./jobs');
-const { handleCreate, normalisePlan, drain } = require('./create');
+const { handleCreate } = require('./create');
+const { normalisePlan, drain } = require('./uploads');
 const { createDownloads, safeDecode } = require('./downloads');
 const results = require('./results');
+const images = require('./images');
 const { createWebhooks } = require('./webhooks');
+const { handleMedia, syncOutputs, MEDIA_TOOL_NAMES, INSPECT_RESPONSES } = require('./media');
 
 const DEMO_API_KEY = 'cvly_simulator_demo_key';
 const ADMIN_PREFIX = '/__simulator';
 const STATUSES = ['pending', 'processing', 'completed', 'failed'];
 const CANCEL_RESPONSES = ['job', 'ack', 'empty'];
 const LIST_PAGINATIONS = ['full', 'total', 'hasMore', 'none'];
+/** Sync media/convert/compress answers kept for download; the oldest go (with their inputs) beyond this. */
+const MAX_SYNC_OUTPUTS = 1000;
 
 /**
  * @param {object} [options] see index.d.ts (SimulatorOptions).
@@ -39,6 +47,8 @@ async function startSimulator(options = {}) {
 	// Jobs created by POST /api/jobs since the last reset (drives createdJobTiming.processingMsCycle).
 	let createdViaPost = 0;
 	const jobs = new Map();
+	// Result files of sync media tool / convert / compress calls, by id (served like job results).
+	const outputs = new Map();
 	let faults = [];
 	let stats = emptyStats();
 	let windows = new Map();
@@ -61,7 +71,11 @@ async function startSimulator(options = {}) {
 		if (!LIST_PAGINATIONS.includes(next.listPagination)) throw new Error(`listPagination must be one of ${LIST_PAGINATIONS.join(', ')}`);
 		if (!(next.signedUrlTtlMs >= 0)) throw new Error('signedUrlTtlMs must be a non-negative number');
 		if (!Number.isInteger(next.signedUrlExpiredStatus)) throw new Error('signedUrlExpiredStatus must be an HTTP status');
+		if (!INSPECT_RESPONSES.includes(next.inspectResponse)) throw new Error(`inspectResponse must be one of ${INSPECT_RESPONSES.join(', ')}`);
+		if (!(next.mediaProcessingMs >= 0)) throw new Error('mediaProcessingMs must be a non-negative number');
 		if ('plan' in changes) next.plan = normalisePlan(changes.plan);
+		const unknownTool = next.plan.lockedTools.find((tool) => !MEDIA_TOOL_NAMES.includes(tool));
+		if (unknownTool !== undefined) throw new Error(`plan.lockedTools: unknown media tool "${unknownTool}" (tools: ${MEDIA_TOOL_NAMES.join(', ')})`);
 		Object.assign(settings, next);
 		return publicSettings();
 	}
@@ -73,6 +87,8 @@ async function startSimulator(options = {}) {
 			createdJobTiming: { pendingMs: 200, processingMsPerFile: 300, processingMsCycle: null, ...options.createdJobTiming },
 			cancelResponse: options.cancelResponse ?? 'job',
 			listPagination: options.listPagination ?? 'full',
+			mediaProcessingMs: options.mediaProcessingMs ?? 0,
+			inspectResponse: options.inspectResponse ?? 'media',
 			plan: normalisePlan(options.plan),
 		};
 	}
@@ -90,6 +106,7 @@ async function startSimulator(options = {}) {
 		now,
 		settings,
 		jobs,
+		outputs,
 	});
 
 	const view = (job) => jobView(job, now(), downloads.links);
@@ -98,6 +115,7 @@ async function startSimulator(options = {}) {
 	const webhooks = createWebhooks({
 		jobView: (jobId) => (jobs.has(jobId) ? view(jobs.get(jobId)) : undefined),
 		callbackOf: (jobId) => jobs.get(jobId)?.fields,
+		toolOf: (jobId) => jobs.get(jobId)?.tool,
 		speed: () => speed,
 		now,
 		events,
@@ -110,13 +128,13 @@ async function startSimulator(options = {}) {
 		if (spec.fields) job.fields = spec.fields;
 		if (spec.idempotencyKey) job.idempotencyKey = spec.idempotencyKey;
 		jobs.set(job.jobId, job);
-		if (spec.inputs) stats.jobsCreated++;
+		if (spec.inputs || spec.mediaOutputs) stats.jobsCreated++;
 		events.emit('job-created', view(job), job);
 		return job;
 	}
 
 	function addJob(spec = {}) {
-		if (spec.inputs) throw new Error('inputs are internal to POST /api/jobs');
+		if (spec.inputs || spec.mediaOutputs) throw new Error('inputs and mediaOutputs are internal to the API endpoints');
 		return view(createJob(spec));
 	}
 
@@ -132,6 +150,7 @@ async function startSimulator(options = {}) {
 	function reset() {
 		webhooks.reset(); // webhooks
 		jobs.clear();
+		outputs.clear();
 		faults = [];
 		stats = emptyStats();
 		windows = new Map();
@@ -230,6 +249,29 @@ async function startSimulator(options = {}) {
 			}
 			if (webhooks.handleApi(req, url, reply)) return; // webhooks
 			if (req.method === 'GET' && url.pathname === '/api/jobs') return listJobs(url, reply);
+			const handledMedia = await handleMedia(req, res, url, {
+				apiKey: key,
+				record,
+				fault: globalFault,
+				settings,
+				speed: () => speed,
+				tmpDir,
+				idempotency,
+				inFlightKeys,
+				jobs,
+				mediaRequests: stats.mediaRequests,
+				createJob,
+				currentStatus: (job) => view(job).status,
+				storeOutputs,
+				links: downloads.links,
+				removeFile: (file) => fs.rmSync(file, { force: true }),
+				answer: reply,
+				dropped: () => {
+					record.status = 'dropped';
+					req.socket.destroy();
+				},
+			});
+			if (handledMedia) return;
 			if (req.method === 'POST' && url.pathname === '/api/jobs') {
 				return await handleCreate(req, res, {
 					apiKey: key,
@@ -271,6 +313,21 @@ async function startSimulator(options = {}) {
 		} finally {
 			if (res.writableEnded) done();
 		}
+	}
+
+	/** Keeps the result files of a sync call for download; throws (status 413) when data: URLs cannot hold them. */
+	function storeOutputs(files) {
+		const owner = syncOutputs(files, settings.downloadMode);
+		downloads.checkDataMode(owner);
+		outputs.set(owner.jobId, owner);
+		for (const [id, old] of outputs) {
+			if (outputs.size <= MAX_SYNC_OUTPUTS) break;
+			outputs.delete(id);
+			for (const file of old.files) {
+				for (const input of file.source.paths ?? (file.source.path ? [file.source.path] : [])) fs.rmSync(input, { force: true });
+			}
+		}
+		return owner;
 	}
 
 	function cancelJob(job, reply, record) {
@@ -436,6 +493,11 @@ async function startSimulator(options = {}) {
 				contentType: headers['content-type'],
 			})),
 			downloads: stats.downloads,
+			mediaRequests: stats.mediaRequests.map(({ headers, fieldList: _fieldList, ...rest }) => ({
+				...rest,
+				auth: authKind(headers),
+				contentType: headers['content-type'],
+			})),
 			log: stats.requests.map(({ method, path: requestPath, jobId, status, at, headers }) => ({
 				method,
 				path: requestPath,
@@ -501,6 +563,8 @@ async function startSimulator(options = {}) {
 		peakInFlight: () => stats.peakInFlight,
 		jobsCreated: () => stats.jobsCreated,
 		createRequests: () => stats.createRequests,
+		/** Every media tool, sync convert and sync compress request: fields, file parts, sourceUrl fetch, outputs, job. */
+		mediaRequests: () => stats.mediaRequests,
 		downloads: () => stats.downloads,
 		resetStats: () => (stats = emptyStats()),
 		stats: publicStats,
@@ -514,7 +578,7 @@ async function startSimulator(options = {}) {
 }
 
 function emptyStats() {
-	return { requests: [], inFlight: 0, peakInFlight: 0, faultsServed: 0, jobsCreated: 0, createRequests: [], downloads: [] };
+	return { requests: [], inFlight: 0, peakInFlight: 0, faultsServed: 0, jobsCreated: 0, createRequests: [], mediaRequests: [], downloads: [] };
 }
 
 function takeFault(list, matches) {
@@ -643,4 +707,7 @@ module.exports = {
 	checkPattern: results.checkPattern,
 	FORMATS: results.FORMATS,
 	FORMAT_MIME_TYPES: results.FORMAT_MIME_TYPES,
+	MEDIA_TOOL_NAMES,
+	makePng: images.makePng,
+	imageSize: images.imageSize,
 };

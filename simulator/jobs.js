@@ -58,7 +58,8 @@ function normaliseSpec(spec = {}, now) {
 		// Result entries of created / resultFiles jobs: { meta, file } where file indexes `files`.
 		entries: undefined,
 	};
-	if (inputs) buildCreatedOutputs(job, inputs, spec);
+	if (spec.mediaOutputs) buildMediaOutputs(job, spec);
+	else if (inputs) buildCreatedOutputs(job, inputs, spec);
 	else if (resultFiles) buildSyntheticOutputs(job, resultFiles);
 	return job;
 }
@@ -147,6 +148,19 @@ function buildCreatedOutputs(job, inputs, spec) {
 			},
 		});
 	}
+}
+
+/**
+ * Results of an async media tool (simulator/media.js): its output files ({ filename, mimeType,
+ * sizeBytes, originalSize, source }), or, for inspect in the media shape, the `media` object.
+ */
+function buildMediaOutputs(job, spec) {
+	job.files = spec.mediaOutputs.map(({ filename, mimeType, sizeBytes, source }) => ({ filename, mimeType, sizeBytes, source }));
+	job.entries = spec.mediaOutputs.map((output, index) => ({
+		file: index,
+		meta: { filename: output.filename, mimeType: output.mimeType, originalSize: output.originalSize, finalSize: output.sizeBytes },
+	}));
+	job.media = spec.media;
 }
 
 function savedPercent(originalSize, finalSize) {
@@ -269,9 +283,12 @@ function jobView(job, now, links = defaultLinks) {
 		if (job.results !== undefined) detail.results = job.results;
 		else if (job.entries) {
 			if (job.outcome === 'completed') {
-				detail.results = job.entries.map(({ meta, file }) =>
+				const entries = job.entries.map(({ meta, file }) =>
 					file === null ? { ...meta, downloadUrl: null } : withUrl(meta, links(job, file, job.files[file])),
 				);
+				// [inferred] a media tool's job results: { tool, files } like its sync answer, or { tool, media } for inspect.
+				if (job.jobType === 'media_tool') detail.results = job.media ? { tool: job.tool, media: job.media } : { tool: job.tool, files: entries };
+				else detail.results = entries;
 			}
 		} else if (job.outcome === 'completed') detail.results = defaultResults(job, succeeded, links);
 		return detail;
@@ -283,10 +300,12 @@ function jobView(job, now, links = defaultLinks) {
 	return detail;
 }
 
-/** The sync-convert field order: downloadUrl after savedPercent/mimeType. */
+/** The sync-convert field order: downloadUrl after savedPercent/mimeType (media tool entries have no savedPercent). */
 function withUrl(meta, downloadUrl) {
 	const { filename, mimeType, originalSize, finalSize, savedPercent: saved, ...rest } = meta;
-	return { filename, mimeType, originalSize, finalSize, savedPercent: saved, downloadUrl, ...rest };
+	const entry = { filename, mimeType, originalSize, finalSize };
+	if (saved !== undefined) entry.savedPercent = saved;
+	return { ...entry, downloadUrl, ...rest };
 }
 
 function counters(job, finished) {

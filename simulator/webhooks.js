@@ -54,10 +54,12 @@ function nowSeconds() {
  *   (a job's public view) is tracked
  * @param {(jobId: string) => {callbackUrl?: string, callbackSecret?: string} | undefined} [options.callbackOf]
  *   a job's per-job callback settings (the fields it was created with)
+ * @param {(jobId: string) => string | undefined} [options.toolOf] a media_tool job's tool (named in
+ *   media.tool.* events even when the job failed and has no results)
  * @param {number} [options.pollMs] how often tracked jobs are looked at (real ms, default 20)
  * @param {number} [options.timeoutMs] per-attempt HTTP timeout (real ms, default 10000)
  */
-function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Date.now, events, pollMs = 20, timeoutMs = 10_000 }) {
+function createWebhooks({ jobView, callbackOf = () => undefined, toolOf = () => undefined, speed, now = Date.now, events, pollMs = 20, timeoutMs = 10_000 }) {
 	const endpoints = new Map();
 	const tracked = new Map();
 	/** Jobs whose transitions have all been sent (or that had ended before they were added). */
@@ -253,7 +255,7 @@ function createWebhooks({ jobView, callbackOf = () => undefined, speed, now = Da
 			const data = { ...base, filename: firstFile ?? null, status: view.status };
 			if (!ok) data.errorMessage = view.errorMessage ?? null;
 			if (conversion) emit(ok ? 'conversion.completed' : 'conversion.failed', data);
-			if (tool) emit(ok ? 'media.tool.completed' : 'media.tool.failed', { ...data, tool: view.results?.tool ?? null });
+			if (tool) emit(ok ? 'media.tool.completed' : 'media.tool.failed', { ...data, tool: view.results?.tool ?? toolOf(view.jobId) ?? null });
 			sendCallback(view, conversion ? (ok ? 'conversion.completed' : 'conversion.failed') : `job.${view.status}`);
 		}
 	}

@@ -26,7 +26,19 @@ export type InferredSchema =
 	| 'CancelResponse'
 	| 'DownloadHeaders'
 	| 'WebhookEnvelope'
-	| 'WebhookHeaders';
+	| 'WebhookHeaders'
+	| 'MediaToolName'
+	| 'MediaFile'
+	| 'MediaSyncResponse'
+	| 'MediaAsyncResponse'
+	| 'MediaIdempotentResponse'
+	| 'InspectMedia'
+	| 'InspectResponse'
+	| 'MediaToolJobResults'
+	| 'MediaToolJob'
+	| 'SyncConvertFile'
+	| 'SyncConvertResponse'
+	| 'SyncCompressResponse';
 
 export function validateOfficial(name: OfficialSchema, value: unknown): Validation;
 export function validateGetJobResponse(status: number, body: unknown): Validation;
