@@ -192,6 +192,18 @@ export function downloadDescription(show: DisplayShow, forJobs = true): INodePro
 	];
 }
 
+/** Options → Idempotency Key, for operations that create something Convertly deduplicates by it. */
+export function idempotencyKeyOption(description: string): INodeProperties {
+	return {
+		displayName: 'Idempotency Key',
+		name: 'idempotencyKey',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.recordId }}',
+		description,
+	};
+}
+
 export const maxConcurrencyOption: INodeProperties = {
 	displayName: 'Max Concurrency',
 	name: 'maxConcurrency',

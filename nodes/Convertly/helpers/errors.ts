@@ -1,5 +1,7 @@
-import type { IDataObject, INode, INodeExecutionData, IPairedItemData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+export { rethrowable } from '../transport/errors';
 
 /**
  * The output item of a failure when the node continues on fail. n8n sends an item to the error
@@ -13,10 +15,4 @@ export function errorItem(error: Error, pairedItem: IPairedItemData | IPairedIte
 	}
 	if (error instanceof NodeApiError && error.httpCode) facts.httpCode = error.httpCode;
 	return { json: { error: error.message, details: facts }, pairedItem };
-}
-
-/** Re-creates a caught error with its own class, which is what n8n's lint rules ask for. */
-export function rethrowable(node: INode, error: Error, itemIndex?: number): Error {
-	if (error instanceof NodeApiError) return new NodeApiError(node, error as unknown as JsonObject);
-	return new NodeOperationError(node, error, itemIndex === undefined ? {} : { itemIndex });
 }

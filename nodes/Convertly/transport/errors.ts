@@ -1,5 +1,5 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { REQUEST_LIMITS } from './limits';
 import type { Attempt } from './retry';
@@ -180,4 +180,10 @@ export function toApiError(node: INode, result: Attempt, context: ErrorContext):
 			description = 'Check the node parameters: the message above says what Convertly did not accept.';
 	}
 	return new NodeApiError(node, body, { message, description, httpCode: String(statusCode), itemIndex });
+}
+
+/** Re-creates a caught error with its own class, which is what n8n's lint rules ask for. */
+export function rethrowable(node: INode, error: Error, itemIndex?: number): Error {
+	if (error instanceof NodeApiError) return new NodeApiError(node, error as unknown as JsonObject);
+	return new NodeOperationError(node, error, itemIndex === undefined ? {} : { itemIndex });
 }

@@ -8,13 +8,12 @@ import type {
 	IN8nHttpFullResponse,
 	INode,
 	IWebhookFunctions,
-	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { Semaphore } from './semaphore';
 import type { ErrorContext, Subject } from './errors';
-import { asJsonObject, displayUrl, notConvertlyError, toApiError } from './errors';
+import { asJsonObject, displayUrl, notConvertlyError, rethrowable, toApiError } from './errors';
 import { REQUEST_LIMITS } from './limits';
 import type { Attempt, RetryRules } from './retry';
 import { retryDelay } from './retry';
@@ -283,8 +282,7 @@ export class ConvertlyClient {
 		} catch (error) {
 			// The semaphore only refuses once stopped; anything else came from the task.
 			this.throwIfCancelled(itemIndex);
-			if (error instanceof NodeApiError) throw new NodeApiError(this.node, error as unknown as JsonObject);
-			if (error instanceof NodeOperationError) throw new NodeOperationError(this.node, error, { itemIndex });
+			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw rethrowable(this.node, error, itemIndex);
 			// A system error's message can name n8n's internal paths: keep its code or kind only.
 			const code: unknown = error?.code ?? error?.name;
 			throw new NodeOperationError(this.node, 'The node could not handle Convertly\'s answer or store its file in n8n', {
@@ -409,8 +407,7 @@ export class ConvertlyClient {
 		} catch (error) {
 			this.throwIfCancelled(scope.itemIndex);
 			// The caller's own verdict on the body (e.g. not what it expected) is final.
-			if (error instanceof NodeApiError) throw new NodeApiError(this.node, error as unknown as JsonObject);
-			if (error instanceof NodeOperationError) throw new NodeOperationError(this.node, error, { itemIndex: scope.itemIndex });
+			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw rethrowable(this.node, error, scope.itemIndex);
 			const reason = bounded.reason();
 			if (reason) return { result: reason };
 			// The body broke off (dropped connection, reset): like no answer at all, so retried.

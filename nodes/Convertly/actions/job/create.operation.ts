@@ -7,7 +7,14 @@ import { readInputFiles } from '../../files/upload';
 import type { RunContext } from '../../helpers/context';
 import { createAndFinish } from '../../jobs/create';
 import { waitingItemsInParallel } from '../../jobs/wait';
-import { downloadDescription, maxConcurrencyOption, optionsCollection, outputOption, waitDescription } from '../common.descriptions';
+import {
+	downloadDescription,
+	idempotencyKeyOption,
+	maxConcurrencyOption,
+	optionsCollection,
+	outputOption,
+	waitDescription,
+} from '../common.descriptions';
 import type { OperationMeta } from '../types';
 
 export const meta: OperationMeta = {
@@ -148,15 +155,9 @@ export const description: INodeProperties[] = [
 			default: false,
 			description: 'Whether Convertly also packs all result files into one ZIP file',
 		},
-		{
-			displayName: 'Idempotency Key',
-			name: 'idempotencyKey',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. {{ $json.recordId }}',
-			description:
-				'Requests with the same key give back the same job instead of creating another. Empty: the node derives a key from the workflow, this node, the item and its files, so that the node’s own retries never create a second job. Set it to make re-runs idempotent too.',
-		},
+		idempotencyKeyOption(
+			'Requests with the same key give back the same job instead of creating another. Empty: the node derives a key from the workflow, this node, the item and its files, so that the node’s own retries never create a second job. Set it to make re-runs idempotent too.',
+		),
 		maxConcurrencyOption,
 		{
 			displayName: 'Monochrome',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadDescription, maxConcurrencyOption, optionsCollection, waitDescription } from '../common.descriptions';
+import { downloadDescription, idempotencyKeyOption, maxConcurrencyOption, optionsCollection, waitDescription } from '../common.descriptions';
 
 /** What a media tool is to the node: its endpoint, its input, its answer and its fields. */
 export interface MediaTool {
@@ -31,7 +31,13 @@ export function mediaToolDescription(operation: string, tool: MediaTool): INodeP
 	const several = tool.input === 'multiple';
 	const nodeOptions: INodeProperties[] = [maxConcurrencyOption, ...(tool.nodeOptions ?? [])];
 	if (several) nodeOptions.push(batchingOption);
-	if (tool.background) nodeOptions.push(idempotencyKeyOption);
+	if (tool.background) {
+		nodeOptions.push(
+			idempotencyKeyOption(
+				'For background jobs: requests with the same key give back the same job instead of creating another. Empty: the node derives one, so that its own retries never create a second job.',
+			),
+		);
+	}
 	return [
 		{
 			displayName: 'Input',
@@ -111,15 +117,6 @@ const batchingOption: INodeProperties = {
 	],
 };
 
-const idempotencyKeyOption: INodeProperties = {
-	displayName: 'Idempotency Key',
-	name: 'idempotencyKey',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. {{ $json.recordId }}',
-	description:
-		'For background jobs: requests with the same key give back the same job instead of creating another. Empty: the node derives one, so that its own retries never create a second job.',
-};
 
 /** Watermark's logo: a binary field of the same item, sent as the `watermarkFile` part. */
 export const watermarkLogoOption: INodeProperties = {
