@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import type { Simulator, SimulatorOptions } from '../simulator';
 import { startSimulator } from '../simulator';
 import type { CredentialData, Execution, InputItem, RunResult } from '../tools/engine';
@@ -21,6 +23,24 @@ export function useSimulator(options?: SimulatorOptions): () => Simulator {
 		if (!simulator) throw new Error('simulator not started');
 		return simulator;
 	};
+}
+
+/** Job → Create converting the item's `data` file to WebP, plus `extra`. */
+export function createJobParameters(extra: Record<string, unknown> = {}) {
+	return { resource: 'job', operation: 'create', jobType: 'convert', binaryPropertyName: 'data', format: 'webp', ...extra };
+}
+
+/** Resolves once `condition` holds (checked every 20 ms), or after 5 s. */
+export async function until(condition: () => boolean): Promise<void> {
+	for (let waited = 0; !condition() && waited < 5000; waited += 20) await sleep(20);
+}
+
+/** What n8n's Stop button does to a running execution: returns how long the node took to end. */
+export async function stopNow(execution: Execution): Promise<{ result: RunResult; stoppedAt: number; tookMs: number }> {
+	const stoppedAt = Date.now();
+	execution.execution.cancel();
+	const result = await execution.done;
+	return { result, stoppedAt, tookMs: Date.now() - stoppedAt };
 }
 
 export function getJobParameters(jobId: unknown, extra: Record<string, unknown> = {}) {

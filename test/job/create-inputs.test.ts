@@ -1,15 +1,8 @@
 import { runConvertly } from '../../tools/engine';
 import type { InputItem } from '../../tools/engine';
-import { run, useSimulator } from '../helpers';
+import { createJobParameters, run, useSimulator } from '../helpers';
 
-const createParameters = (extra: Record<string, unknown> = {}) => ({
-	resource: 'job',
-	operation: 'create',
-	jobType: 'convert',
-	binaryPropertyName: 'data',
-	format: 'webp',
-	...extra,
-});
+const createParameters = createJobParameters;
 const file = (text: string, inMemory = false) => ({ text, fileName: `${text}.png`, mimeType: 'image/png', ...(inMemory ? { inMemory } : {}) });
 const item = (binary: Record<string, ReturnType<typeof file>>): InputItem => ({ json: {}, binary });
 

@@ -4,19 +4,12 @@ import { sleep } from 'n8n-workflow';
 import { deriveResult } from '../../simulator';
 import { readBinary, storedBinaryFiles } from '../../tools/engine';
 import type { InputItem } from '../../tools/engine';
-import { run, start, useSimulator } from '../helpers';
+import { createJobParameters, run, start, stopNow, until, useSimulator } from '../helpers';
 
 const PNG = (text: string) => ({ text, fileName: `${text}.png`, mimeType: 'image/png' });
 const withFiles = (files: Record<string, ReturnType<typeof PNG>>, json: Record<string, unknown> = {}): InputItem => ({ json, binary: files });
 
-const createParameters = (extra: Record<string, unknown> = {}) => ({
-	resource: 'job',
-	operation: 'create',
-	jobType: 'convert',
-	binaryPropertyName: 'data',
-	format: 'webp',
-	...extra,
-});
+const createParameters = createJobParameters;
 const waitAndDownload = (extra: Record<string, unknown> = {}) =>
 	createParameters({ waitForCompletion: true, waitOptions: { pollInterval: 1 }, downloadResults: true, ...extra });
 
@@ -298,20 +291,14 @@ describe('Job → Create', () => {
 	});
 
 	describe('Stop', () => {
-		const stopWhen = async (condition: () => boolean) => {
-			for (let waited = 0; !condition() && waited < 5000; waited += 25) await sleep(25);
-		};
-
 		it('during an upload: ends at once, no job is created, no request after it', async () => {
 			simulator().addFault({ path: '/api/jobs', method: 'POST', delayMs: 1500 });
-			const { execution, done } = start(simulator(), createParameters(), {
+			const running = start(simulator(), createParameters(), {
 				items: [withFiles({ data: { sizeBytes: 16 * 1024 * 1024, fileName: 'big.mov', mimeType: 'video/quicktime' } as never })],
 			});
-			await stopWhen(() => simulator().requests().some((request) => request.method === 'POST'));
-			const stoppedAt = Date.now();
-			execution.cancel();
-			const result = await done;
-			expect(Date.now() - stoppedAt).toBeLessThan(1000);
+			await until(() => simulator().requests().some((request) => request.method === 'POST'));
+			const { result, stoppedAt, tookMs } = await stopNow(running);
+			expect(tookMs).toBeLessThan(1000);
 			expect(result.status).not.toBe('success');
 			// Past the moment the simulator would have answered.
 			await sleep(1700);
@@ -324,12 +311,10 @@ describe('Job → Create', () => {
 			simulator().addFault({ path: `/files/${job.jobId}`, delayMs: 150, dropAfterBytes: 4 * 1024 * 1024 });
 			simulator().addFault({ path: `/files/${job.jobId}`, delayMs: 1500 });
 			const before = await storedBinaryFiles();
-			const { execution, done } = start(simulator(), { resource: 'job', operation: 'get', jobId: job.jobId, downloadResults: true });
-			await stopWhen(() => simulator().downloads().length > 1);
-			const stoppedAt = Date.now();
-			execution.cancel();
-			const result = await done;
-			expect(Date.now() - stoppedAt).toBeLessThan(1000);
+			const running = start(simulator(), { resource: 'job', operation: 'get', jobId: job.jobId, downloadResults: true });
+			await until(() => simulator().downloads().length > 1);
+			const { result, stoppedAt, tookMs } = await stopNow(running);
+			expect(tookMs).toBeLessThan(1000);
 			expect(result.status).not.toBe('success');
 			await sleep(200);
 			const leftover = (await storedBinaryFiles()).filter((file) => !before.includes(file));

@@ -4,7 +4,7 @@ import { sleep } from 'n8n-workflow';
 import { makePng } from '../../simulator';
 import type { InputFile, InputItem } from '../../tools/engine';
 import { storedBinaryFiles } from '../../tools/engine';
-import { run, start, useSimulator } from '../helpers';
+import { run, start, stopNow, until, useSimulator } from '../helpers';
 
 const PHOTO = Buffer.from(makePng(320, 240, { seed: 'err' })).toString('base64');
 const photo = (fileName = 'photo.png'): InputFile => ({ base64: PHOTO, fileName, mimeType: 'image/png' });
@@ -75,20 +75,14 @@ describe('Media Tool errors', () => {
 	});
 
 	describe('Stop', () => {
-		const stopWhen = async (condition: () => boolean) => {
-			for (let waited = 0; !condition() && waited < 5000; waited += 20) await sleep(20);
-		};
-
 		it('during an upload: ends at once, no request after it', async () => {
 			simulator().addFault({ path: '/api/media/trim', method: 'POST', delayMs: 1500 });
-			const { execution, done } = start(simulator(), tool('trim'), {
+			const running = start(simulator(), tool('trim'), {
 				items: [item({ data: { sizeBytes: 8 * 1024 * 1024, fileName: 'long.mp4', mimeType: 'video/mp4' } })],
 			});
-			await stopWhen(() => simulator().requests().some((request) => request.method === 'POST'));
-			const stoppedAt = Date.now();
-			execution.cancel();
-			const result = await done;
-			expect(Date.now() - stoppedAt).toBeLessThan(1000);
+			await until(() => simulator().requests().some((request) => request.method === 'POST'));
+			const { result, stoppedAt, tookMs } = await stopNow(running);
+			expect(tookMs).toBeLessThan(1000);
 			expect(result.status).not.toBe('success');
 			await sleep(1700);
 			expect(simulator().requests().filter((request) => request.at > stoppedAt)).toEqual([]);
@@ -96,17 +90,15 @@ describe('Media Tool errors', () => {
 
 		it('during a download: ends at once, no half-written file', async () => {
 			simulator().addFault({ path: '/files/', delayMs: 3000, origin: 'api' });
-			const { execution, done, executionId } = start(simulator(), tool('thumbnail'), { items: [item({ data: photo() })] });
-			await stopWhen(() => simulator().requests().some((request) => request.path.startsWith('/files/')));
+			const running = start(simulator(), tool('thumbnail'), { items: [item({ data: photo() })] });
+			await until(() => simulator().requests().some((request) => request.path.startsWith('/files/')));
 			expect(simulator().requests().some((request) => request.path.startsWith('/files/'))).toBe(true);
-			const stoppedAt = Date.now();
-			execution.cancel();
-			const result = await done;
-			expect(Date.now() - stoppedAt).toBeLessThan(1000);
+			const { result, stoppedAt, tookMs } = await stopNow(running);
+			expect(tookMs).toBeLessThan(1000);
 			expect(result.status).not.toBe('success');
 			await sleep(200);
 			// The input file is stored under the execution too; nothing half-written beside it.
-			expect((await storedBinaryFiles(executionId)).filter((file) => file.includes('.tmp'))).toEqual([]);
+			expect((await storedBinaryFiles(running.executionId)).filter((file) => file.includes('.tmp'))).toEqual([]);
 			expect(simulator().requests().filter((request) => request.at > stoppedAt)).toEqual([]);
 		});
 	});

@@ -1,5 +1,5 @@
 // Issue 18: every request bounded in time, memory and origin, and stopped by Stop, against
-// servers that misbehave on purpose (test/hostile.ts), through n8n's real execution engine.
+// servers that misbehave on purpose (tools/hostile.js), through n8n's real execution engine.
 import { sleep } from 'n8n-workflow';
 
 import type { Execution, RunResult } from '../../tools/engine';
@@ -17,7 +17,7 @@ import {
 	requestLimits,
 	startHostile,
 } from '../../tools/hostile';
-import { serialise } from '../helpers';
+import { serialise, stopNow } from '../helpers';
 
 // The compiled limits the engine runs with: tests scale the times down here, never with sleeps.
 const REQUEST_LIMITS = requestLimits();
@@ -114,17 +114,15 @@ describe('every request bounded (hostile servers)', () => {
 		it('within a second, with no request after it and no half-written file', async () => {
 			const storage = await serve((_req, res) => drip(res, Buffer.alloc(16 * 1024, 1), 50, { 'content-type': 'video/mp4' }));
 			const api = await serve((_req, res) => json(res, 200, completedJob([{ filename: 'movie.mp4', downloadUrl: `${storage.url}/movie.mp4?X-Amz-Signature=abc` }])));
-			const { execution, done, executionId } = start(api, getJob({ downloadResults: true }));
+			const running = start(api, getJob({ downloadResults: true }));
 			for (let waited = 0; storage.requests.length === 0 && waited < 5_000; waited += 20) await sleep(20);
 			await sleep(300);
-			const stoppedAt = Date.now();
-			execution.cancel();
-			const result = await done;
-			expect(Date.now() - stoppedAt).toBeLessThan(1_000);
+			const { result, stoppedAt, tookMs } = await stopNow(running);
+			expect(tookMs).toBeLessThan(1000);
 			expect(result.status).not.toBe('success');
 			await sleep(200);
 			expect([...api.requests, ...storage.requests].filter((request) => request.at > stoppedAt)).toEqual([]);
-			expect(await storedBinaryFiles(executionId)).toEqual([]);
+			expect(await storedBinaryFiles(running.executionId)).toEqual([]);
 		});
 	});
 

@@ -1,15 +1,8 @@
 import { Semaphore } from '../../nodes/Convertly/transport/semaphore';
 import { mapInPool } from '../../nodes/Convertly/helpers/pool';
-import { getJobParameters, run, useSimulator } from '../helpers';
+import { createJobParameters, getJobParameters, run, useSimulator } from '../helpers';
 
-const createParameters = (extra: Record<string, unknown> = {}) => ({
-	resource: 'job',
-	operation: 'create',
-	jobType: 'convert',
-	binaryPropertyName: 'data',
-	format: 'webp',
-	...extra,
-});
+const createParameters = createJobParameters;
 const photo = { json: {}, binary: { data: { text: 'photo', fileName: 'photo.png', mimeType: 'image/png' } } };
 
 // Issue 18: a Max Concurrency that is not a whole number from 1 to 50 used to give an empty

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { getJobParameters, run, start, useSimulator } from '../helpers';
+import { getJobParameters, run, start, stopNow, useSimulator } from '../helpers';
 
 const waitFor = (jobId: unknown, waitOptions: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
 	getJobParameters(jobId, { waitForCompletion: true, waitOptions: { pollInterval: 1, ...waitOptions }, ...extra });
@@ -107,14 +107,12 @@ describe('Job → Get with Wait for Completion', () => {
 
 	it('stops within a second of Stop and sends no request after it', async () => {
 		const job = simulator().addJob({ processingMs: null });
-		const { execution, done } = start(simulator(), waitFor(job.jobId, { pollInterval: 5 }));
+		const running = start(simulator(), waitFor(job.jobId, { pollInterval: 5 }));
 		// Stop in the middle of the first sleep, however long the engine took to start.
 		for (let waited = 0; simulator().requestsFor(job.jobId).length === 0 && waited < 5000; waited += 50) await sleep(50);
 		await sleep(500);
-		const stoppedAt = Date.now();
-		execution.cancel();
-		const result = await done;
-		expect(Date.now() - stoppedAt).toBeLessThan(1000);
+		const { result, stoppedAt, tookMs } = await stopNow(running);
+		expect(tookMs).toBeLessThan(1000);
 		expect(result.status).not.toBe('success');
 		await sleep(300);
 		const requests = simulator().requestsFor(job.jobId);
