@@ -4,6 +4,8 @@ export interface IncomingRequest {
 	method?: string;
 	url?: string;
 	headers: Record<string, string | string[] | undefined>;
+	/** Stops reading the body (the client's upload then stalls). */
+	pause(): void;
 }
 
 export interface ServerResponse {
@@ -37,6 +39,8 @@ export function startHostile(handler: Handler): Promise<Hostile>;
 export function json(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string | number>): void;
 /** Writes `chunk` every `everyMs` (0: as fast as the client reads) until the client goes away. */
 export function drip(res: ServerResponse, chunk: string | Buffer, everyMs: number, headers?: Record<string, string>): void;
+/** Reads the request body one chunk every `everyMs` (a slow server); resolves with the bytes read. */
+export function readSlowly(req: IncomingRequest, everyMs: number): Promise<number>;
 export function gzipBomb(inflatedBytes: number, prefix?: string): Buffer;
 /** Peak growth of this process's resident memory while `work` runs, in bytes. */
 export function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ value: T; growth: number }>;

@@ -65,6 +65,20 @@ function drip(res, chunk, everyMs, headers = {}) {
 	write();
 }
 
+/** Reads the request body one chunk every `everyMs` (a slow server); resolves with the bytes read. */
+function readSlowly(req, everyMs) {
+	return new Promise((resolve, reject) => {
+		let bytes = 0;
+		req.on('data', (chunk) => {
+			bytes += chunk.length;
+			req.pause();
+			setTimeout(() => req.resume(), everyMs).unref();
+		});
+		req.on('end', () => resolve(bytes));
+		req.on('error', reject);
+	});
+}
+
 /**
  * A gzip body that inflates to `inflatedBytes` (after `prefix`) while only about a thousandth of
  * that is sent: one member for 1 MiB of the same byte, repeated (gzip allows several members).
@@ -123,6 +137,7 @@ module.exports = {
 	startHostile,
 	json,
 	drip,
+	readSlowly,
 	gzipBomb,
 	peakRssGrowth,
 	peakOpenFilesGrowth,

@@ -2,7 +2,7 @@
 // servers that misbehave on purpose (tools/hostile.js), through n8n's real execution engine.
 import { sleep } from 'n8n-workflow';
 
-import type { Execution, RunResult } from '../../tools/engine';
+import type { Execution, InputItem, RunResult } from '../../tools/engine';
 import { runConvertly, storedBinaryFiles } from '../../tools/engine';
 import type { Hostile } from '../../tools/hostile';
 import {
@@ -11,6 +11,7 @@ import {
 	completedJob,
 	drip,
 	gzipBomb,
+	readSlowly,
 	json,
 	peakOpenFilesGrowth,
 	peakRssGrowth,
@@ -40,7 +41,7 @@ describe('every request bounded (hostile servers)', () => {
 	const start = (
 		api: Hostile,
 		parameters: Record<string, unknown>,
-		options: { authHeader?: 'bearer' | 'xApiKey'; baseUrl?: string; items?: Array<Record<string, unknown>> } = {},
+		options: { authHeader?: 'bearer' | 'xApiKey'; baseUrl?: string; items?: Array<Record<string, unknown> | InputItem> } = {},
 	): Execution =>
 		runConvertly({
 			parameters,
@@ -107,6 +108,44 @@ describe('every request bounded (hostile servers)', () => {
 			const error = errorOf(await run(api, getJob({ downloadResults: true })));
 			expect(error.message).toBe('The download was too slow (result file "a.png")');
 			expect(Date.now() - startedAt).toBeLessThan(2_000);
+		});
+	});
+
+	describe('2. uploads get the time their size needs, at the same minimum rate', () => {
+		const upload = { resource: 'job', operation: 'create', jobType: 'convert', binaryPropertyName: 'data', format: 'webp' };
+		const file = { json: {}, binary: { data: { sizeBytes: 2 * 1024 * 1024, fileName: 'big.png', mimeType: 'image/png' } } };
+
+		it('a server that takes the file slowly, but fast enough, gets it whole', async () => {
+			REQUEST_LIMITS.attemptTimeoutMs = 300;
+			REQUEST_LIMITS.plainRequestBudgetMs = 1_000;
+			REQUEST_LIMITS.downloadWindowMs = 300;
+			REQUEST_LIMITS.downloadMinBytesPerWindow = 256 * 1024;
+			let received = 0;
+			const api = await serve(async (req, res) => {
+				received = await readSlowly(req, 50);
+				json(res, 200, { jobId: JOB_ID, status: 'pending' });
+			});
+			const startedAt = Date.now();
+			const result = await run(api, upload, { items: [file] });
+			expect(result.error?.message).toBeUndefined();
+			// Longer than one attempt may take for an answer, within what the size allows.
+			expect(Date.now() - startedAt).toBeGreaterThan(300);
+			expect(received).toBeGreaterThan(2 * 1024 * 1024);
+		});
+
+		it('a server that never reads the file is cut off once the size’s allowance has passed', async () => {
+			REQUEST_LIMITS.attemptTimeoutMs = 300;
+			REQUEST_LIMITS.plainRequestBudgetMs = 300;
+			REQUEST_LIMITS.downloadWindowMs = 300;
+			REQUEST_LIMITS.downloadMinBytesPerWindow = 1024 * 1024;
+			const api = await serve((req) => {
+				req.pause();
+			});
+			const startedAt = Date.now();
+			const error = errorOf(await run(api, upload, { items: [file] }));
+			expect(error.message).toContain('Convertly did not answer in time');
+			// 300 ms plus 600 ms for 2 MiB at 1 MiB per 300 ms, and the one-second floor.
+			expect(Date.now() - startedAt).toBeLessThan(4_000);
 		});
 	});
 

@@ -234,6 +234,7 @@ export async function postForm(client: ConvertlyClient, upload: FormUpload): Pro
 			body: async () => buildForm(upload.fields, upload.fileField, upload.files, extraParts),
 			repeatable: upload.repeatable ?? true,
 			files: describeUpload([...upload.files, ...extraParts.map(([, file]) => file)]),
+			bodyBytes: [...upload.files, ...extraParts.map(([, file]) => file)].reduce((sum, file) => sum + file.size, 0),
 		},
 		{ itemIndex: upload.itemIndex },
 	);

@@ -54,6 +54,11 @@ export interface ApiRequest {
 	about?: Subject;
 	/** The files the request sends, named in 413/415 messages. */
 	files?: string;
+	/**
+	 * How many bytes the body sends. Sending them may take longer than an answer: each attempt,
+	 * and the request as a whole, get the time the minimum throughput allows for them on top.
+	 */
+	bodyBytes?: number;
 }
 
 export interface ApiResponse {
@@ -161,11 +166,12 @@ export class ConvertlyClient {
 			attempts,
 			retryDelay: delay,
 		});
+		const sending = transferAllowanceMs(request.bodyBytes);
 		return await this.retrying<Attempt, ApiResponse>({
-			scope,
+			scope: { ...scope, deadline: (scope.deadline ?? Date.now() + REQUEST_LIMITS.plainRequestBudgetMs) + sending },
 			rules: { repeatable: request.repeatable ?? request.method === 'GET', notFoundRetryUntil: scope.notFoundRetryUntil },
 			attempt: async (deadline) => {
-				const result = await this.sendApiRequest(request, deadline, scope.itemIndex);
+				const result = await this.sendApiRequest(request, deadline, scope.itemIndex, sending);
 				return { result, value: result };
 			},
 			settle: (result, attempts) => {
@@ -307,9 +313,9 @@ export class ConvertlyClient {
 	 * before the deadline, body included). Redirects are followed only within the Base URL's
 	 * origin, and only for requests without a body: the key never leaves that origin.
 	 */
-	private async sendApiRequest(request: ApiRequest, deadline: number, itemIndex: number): Promise<Attempt> {
+	private async sendApiRequest(request: ApiRequest, deadline: number, itemIndex: number, sendingMs: number): Promise<Attempt> {
 		// One second at least, so that the last check of a wait at its deadline can still be made.
-		const budget = Math.max(1_000, Math.min(REQUEST_LIMITS.attemptTimeoutMs, deadline - Date.now()));
+		const budget = Math.max(1_000, Math.min(REQUEST_LIMITS.attemptTimeoutMs + sendingMs, deadline - Date.now()));
 		const timer = timeLimit(budget);
 		const signal = AbortSignal.any([this.signal, timer.signal]);
 		try {
@@ -593,6 +599,14 @@ function nestingDepth(value: unknown): number {
 		for (const child of Object.values(current)) pending.push([child, depth + 1]);
 	}
 	return deepest;
+}
+
+/**
+ * Time allowed for sending `bytes` at the minimum throughput every transfer must keep (1 MiB per
+ * 30 s): known before sending, from the files themselves, never from anything a server says.
+ */
+export function transferAllowanceMs(bytes = 0): number {
+	return Math.ceil((bytes * REQUEST_LIMITS.downloadWindowMs) / REQUEST_LIMITS.downloadMinBytesPerWindow);
 }
 
 /**

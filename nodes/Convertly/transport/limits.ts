@@ -20,7 +20,8 @@ export const REQUEST_LIMITS = {
 	downloadStartTimeoutMs: 30_000,
 	/**
 	 * A download must bring at least `downloadMinBytesPerWindow` bytes (or end) in every window of
-	 * this length: about 34 KiB/s. Nothing the server announces changes this rule.
+	 * this length: about 34 KiB/s. Nothing the server announces changes this rule. An upload gets
+	 * the same rate as extra time: its size divided by it, on top of the attempt's time limit.
 	 */
 	downloadWindowMs: 30_000,
 	downloadMinBytesPerWindow: 1024 * 1024,
