@@ -245,3 +245,42 @@ export function optionsCollection(show: DisplayShow, options: INodeProperties[])
 		options,
 	};
 }
+
+/** Paging of every Get Many / Search: pages of 100, Return All stops at 10,000. */
+export const LIST_LIMITS = {
+	/** The largest page Convertly serves (limit is 1–100). */
+	pageSize: 100,
+	/** Return All stops here: 100 pages of 100. */
+	returnAllMax: 10_000,
+	defaultLimit: 50,
+} as const;
+
+/** Return All, its notice, and Limit, for a list of `noun` (e.g. "jobs"), with advice for large accounts. */
+export function returnAllDescription(show: DisplayShow, noun: string, advice: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: `Return All reads every page of the ${noun} list (100 ${noun} per request, at most ${LIST_LIMITS.returnAllMax.toLocaleString('en-US')} ${noun}). ${advice}`,
+			name: 'returnAllNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { ...show, returnAll: [true] } },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			default: 50,
+			typeOptions: { minValue: 1 },
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}

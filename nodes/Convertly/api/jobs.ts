@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ApiResponse, ConvertlyClient, RequestScope, Subject } from '../transport';
 import { isJsonObject } from '../transport';
 import { notConvertlyError } from '../transport/errors';
+import { listPage } from './list';
 
 /** A job as Convertly returns it (GET /api/jobs/{id}). Only the fields the node reads are named; all others are kept. */
 export interface ConvertlyJob extends IDataObject {
@@ -52,36 +53,14 @@ export async function cancelJob(client: ConvertlyClient, jobId: string, itemInde
 	);
 }
 
-export interface JobPage {
-	jobs: IDataObject[];
-	/** Whether Convertly says (or the page size suggests) there are more jobs after this page. */
-	more: boolean;
-}
-
-/**
- * Reads one page of GET /api/jobs. "More" comes from `pagination.hasMore` when present, else
- * from `pagination.total`, else from whether the page came back full (the shape is partly
- * undocumented, so all three are handled).
- */
+/** One page of GET /api/jobs, newest first. */
 export async function listJobsPage(
 	client: ConvertlyClient,
 	query: { limit: number; offset: number; status?: string },
 	itemIndex: number,
-): Promise<JobPage> {
-	const qs: IDataObject = { limit: query.limit, offset: query.offset };
-	if (query.status) qs.status = query.status;
-	const response = await client.request({ method: 'GET', path: '/api/jobs', qs }, { itemIndex });
-	const { jobs, pagination } = response.body;
-	if (!Array.isArray(jobs)) throw notConvertly(client, response, itemIndex);
-	const list = jobs.filter((job): job is IDataObject => typeof job === 'object' && job !== null && !Array.isArray(job));
-	let more = list.length >= query.limit;
-	if (typeof pagination === 'object' && pagination !== null && !Array.isArray(pagination)) {
-		const { hasMore, total } = pagination as IDataObject;
-		if (typeof hasMore === 'boolean') more = hasMore;
-		else if (typeof total === 'number') more = query.offset + list.length < total;
-	}
-	// A page without jobs ends the list whatever it claims, so a wrong hasMore cannot loop.
-	return { jobs: list, more: more && list.length > 0 };
+): Promise<{ jobs: IDataObject[]; more: boolean }> {
+	const page = await listPage(client, '/api/jobs', 'jobs', query.status ? { status: query.status } : {}, query, itemIndex);
+	return { jobs: page.entries, more: page.more };
 }
 
 /** The id of a job Convertly just created, or an error when the answer names none. */

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { listJobsPage } from '../../api/jobs';
 import type { RunContext } from '../../helpers/context';
+import { capHint, collectPages, wantedCount } from '../../helpers/paging';
+import { LIST_LIMITS, returnAllDescription } from '../common.descriptions';
 import type { OperationMeta } from '../types';
 
 export const meta: OperationMeta = {
@@ -14,40 +15,8 @@ export const meta: OperationMeta = {
 
 const showFor = { resource: ['job'], operation: ['getAll'] };
 
-/** Paging rules for GET /api/jobs. Exported so the README, the tests and the code agree. */
-export const LIST_LIMITS = {
-	/** The largest page Convertly serves (limit is 1–100). */
-	pageSize: 100,
-	/** Return All stops here: 100 pages of 100 jobs. */
-	returnAllMaxJobs: 10_000,
-	defaultLimit: 50,
-} as const;
-
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show: showFor },
-	},
-	{
-		displayName: `Return All reads every page of the job list (100 jobs per request, at most ${LIST_LIMITS.returnAllMaxJobs.toLocaleString('en-US')} jobs). On a large account, add a Status filter or use a Limit instead.`,
-		name: 'returnAllNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { ...showFor, returnAll: [true] } },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...showFor, returnAll: [false] } },
-	},
+	...returnAllDescription(showFor, 'jobs', 'On a large account, add a Status filter or use a Limit instead.'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -75,45 +44,14 @@ export const description: INodeProperties[] = [
 
 /** Lists the account's jobs: one item per job, exactly as Convertly returns it. */
 export async function execute(this: IExecuteFunctions, run: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const wanted = returnAll
-		? LIST_LIMITS.returnAllMaxJobs
-		: (this.getNodeParameter('limit', itemIndex, LIST_LIMITS.defaultLimit) as number);
-	if (!Number.isInteger(wanted) || wanted < 1) {
-		throw new NodeOperationError(this.getNode(), `Limit must be a whole number of at least 1, not ${wanted}`, { itemIndex });
-	}
+	const { wanted, returnAll } = wantedCount(this, itemIndex, LIST_LIMITS.returnAllMax, LIST_LIMITS.defaultLimit);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as { status?: string };
 	const status = filters.status || undefined;
-
-	const jobs: IDataObject[] = [];
-	const seen = new Set<unknown>();
-	let offset = 0;
-	let moreLeft = false;
-	for (;;) {
-		const limit = Math.min(LIST_LIMITS.pageSize, wanted - jobs.length);
+	const { entries: jobs, moreLeft } = await collectPages(wanted, LIST_LIMITS.pageSize, (job) => job.jobId, async (limit, offset) => {
 		const page = await listJobsPage(run.client, { limit, offset, status }, itemIndex);
-		let added = 0;
-		for (const job of page.jobs) {
-			// A job that moved up a page while paging (a new job arrived) would come twice.
-			if (job.jobId !== undefined && seen.has(job.jobId)) continue;
-			seen.add(job.jobId);
-			if (jobs.length < wanted) {
-				jobs.push(job);
-				added++;
-			}
-		}
-		offset += page.jobs.length;
-		moreLeft = page.more;
-		if (!page.more || jobs.length >= wanted || added === 0) break;
-	}
-
-	if (returnAll && jobs.length >= LIST_LIMITS.returnAllMaxJobs && moreLeft) {
-		run.hints.add('listCapped', {
-			message: `Return All stopped at ${LIST_LIMITS.returnAllMaxJobs.toLocaleString('en-US')} jobs; the account has more. Add a Status filter to get the jobs you need.`,
-			type: 'warning',
-			location: 'outputPane',
-		});
-	}
+		return { entries: page.jobs, more: page.more };
+	});
+	if (returnAll) capHint(run.hints, jobs.length, LIST_LIMITS.returnAllMax, moreLeft, 'jobs', 'Add a Status filter to get the jobs you need.');
 	if (jobs.length === 0) {
 		run.hints.add('noJobs', {
 			message: status
