@@ -1003,6 +1003,12 @@ function createStorage(ctx) {
 		transfers.push(record);
 		const done = (status, answer) => {
 			record.status = status;
+			// The transfer was taken (job created or file stored), then the answer is lost.
+			if (call.fault?.dropAfterUpload && status < 300) {
+				record.status = 'dropped';
+				req.socket.destroy();
+				return undefined;
+			}
 			return call.reply(status, answer);
 		};
 		try {
