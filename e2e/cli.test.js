@@ -8,7 +8,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
-const { deriveResult, startSimulator } = require('../simulator');
+const { createHash } = require('node:crypto');
+
+const { deriveResult, imageSize, makePng, startSimulator } = require('../simulator');
 const { ROOT, makeUserFolder, n8nCli, nodeOutputs, parseRawOutput } = require('./lib');
 
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -23,6 +25,9 @@ describe('n8n CLI: import and execute the example workflows', () => {
 	const waitJobId = 'e2e-wait-job';
 	const oldFailureId = 'e2e-old-failure';
 	const images = { 'red.png': Buffer.from('pretend PNG: red pixels'), 'blue.png': Buffer.from('pretend PNG: blue pixels, a few more') };
+	// The video example's input: an MP4's first box (ftyp) and some bytes. The simulator takes any
+	// bytes sent as video/mp4 for a video (n8n's file node names the MIME type from the extension).
+	const video = { name: 'clip.mp4', bytes: Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), Buffer.alloc(2048, 7)]) };
 
 	before(async () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
@@ -37,6 +42,7 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		fs.mkdirSync(path.join(files, 'in'));
 		fs.mkdirSync(path.join(files, 'out'));
 		for (const [name, bytes] of Object.entries(images)) fs.writeFileSync(path.join(files, 'in', name), bytes);
+		fs.writeFileSync(path.join(files, 'in', video.name), video.bytes);
 
 		const [credential] = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'credentials.simulator.json'), 'utf8'));
 		const credentials = [
@@ -51,7 +57,7 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		for (const file of fs.readdirSync(EXAMPLES).filter((name) => !name.startsWith('credentials'))) {
 			let workflow = readExample(file);
 			if (file === 'wait-for-a-job.json') workflow = withJobId(workflow, waitJobId);
-			if (file === 'convert-files.json') workflow = withFolder(workflow, files);
+			workflow = withFolder(workflow, files);
 			fs.writeFileSync(path.join(workflows, file), JSON.stringify(workflow));
 		}
 		// The get-a-job example again, once with the x-api-key credential and once with a wrong key.
@@ -193,6 +199,42 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		}
 		const creates = result.requests.filter((request) => request.method === 'POST');
 		assert.equal(creates.length, 2, 'one job per image');
+	});
+
+	it('video thumbnail: Read Files from Disk (an .mp4) → Media Tool → Create Thumbnail (640×360 jpg) → Write Files to Disk, bytes checked', async () => {
+		const result = await execute('cvlyExampleThumb');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const run = parseRawOutput(result.stdout);
+		assert.equal(run.status, 'success');
+		const [items] = nodeOutputs(run, 'Convertly');
+		assert.equal(items.length, 1);
+		assert.equal(items[0].binary.data.fileName, 'clip-thumbnail.jpg');
+		assert.equal(items[0].binary.data.mimeType, 'image/jpeg');
+		assert.deepEqual(Object.keys(items[0].binary), ['data']);
+
+		// One request: the video as the `file` part, exactly the three fields the example sets.
+		const [request, ...others] = simulator.mediaRequests();
+		assert.equal(others.length, 0, 'one media request');
+		assert.equal(request.endpoint, '/api/media/thumbnail');
+		assert.equal(request.status, 200);
+		assert.equal(request.async, false);
+		assert.deepEqual(request.fields, { width: '640', height: '360', format: 'jpg' });
+		assert.deepEqual(request.unknownFields, []);
+		const videoSha256 = createHash('sha256').update(video.bytes).digest('hex');
+		assert.deepEqual(
+			request.files.map(({ field, filename, mimeType, size, sha256 }) => ({ field, filename, mimeType, size, sha256 })),
+			[{ field: 'file', filename: video.name, mimeType: 'video/mp4', size: video.bytes.length, sha256: videoSha256 }],
+		);
+		assert.deepEqual(request.outputs, [
+			{ filename: 'clip-thumbnail.jpg', mimeType: 'image/jpeg', sizeBytes: request.outputs[0].sizeBytes, dimensions: { width: 640, height: 360 } },
+		]);
+
+		// The written file is the picture the simulator made (a PNG, served as image/jpeg) and downloaded once.
+		const written = fs.readFileSync(path.join(files, 'out', 'clip-thumbnail.jpg'));
+		assert.deepEqual(imageSize(written), { format: 'png', width: 640, height: 360 });
+		assert.deepEqual(written, makePng(640, 360, { seed: videoSha256 }));
+		const downloads = simulator.downloads().filter((download) => download.jobId === request.outputId);
+		assert.deepEqual(downloads.map(({ status, bytesSent }) => ({ status, bytesSent })), [{ status: 200, bytesSent: written.length }]);
 	});
 });
 

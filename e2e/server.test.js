@@ -4,11 +4,13 @@
 // the node from the node creator, execute it, and test good and bad keys in the credential dialog.
 
 const assert = require('node:assert/strict');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
-const { startSimulator } = require('../simulator');
+const { makePng, startSimulator } = require('../simulator');
 const { ARTIFACTS, ROOT, createActiveWorkflow, createWorkflow, makeUserFolder, openEditor, postWebhook, setUpOwner, startServer } = require('./lib');
 const { chain, convertlyNode, webhookGetWorkflow, webhookNode } = require('./workflows');
 
@@ -22,10 +24,18 @@ describe('n8n server and editor', () => {
 	let credential;
 	let credentialId;
 	let userFolder;
+	// A folder n8n's file nodes may read (n8n 2.x allows only the folders listed in
+	// N8N_RESTRICT_FILE_ACCESS_TO), holding a video for the Media Tool test: an MP4's first box
+	// and filler bytes, which the simulator takes as a video because n8n sends it as video/mp4.
+	let files;
+	const video = { name: 'clip.mp4', bytes: Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), Buffer.alloc(2048, 7)]) };
 
 	before(async () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
 		userFolder = makeUserFolder('server');
+		files = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-server-files-'));
+		fs.writeFileSync(path.join(files, video.name), video.bytes);
+		process.env.N8N_RESTRICT_FILE_ACCESS_TO = files;
 		server = await startServer(userFolder, PORT);
 		({ rest, credential, credentialId } = await setUpOwner(server.baseUrl, simulator));
 	});
@@ -33,7 +43,8 @@ describe('n8n server and editor', () => {
 	after(async () => {
 		await server?.stop();
 		await simulator?.close();
-		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+		delete process.env.N8N_RESTRICT_FILE_ACCESS_TO;
+		for (const folder of [userFolder, files]) if (folder) fs.rmSync(folder, { recursive: true, force: true });
 	});
 
 	it('registers the node (and its tool variant) and the credential under the package’s names', async () => {
@@ -341,6 +352,76 @@ describe('n8n server and editor', () => {
 			await page.getByText('Custom API calls to Convertly are made with the HTTP Request node').first().waitFor({ timeout: 30_000 });
 			assert.equal(simulator.requests().length, 0);
 			await page.screenshot({ path: path.join(ARTIFACTS, 'custom-api-call.png') });
+		});
+
+		it('adds Media Tool → “Create a thumbnail” after a Read Files node from the node creator, executes it and shows the thumbnail in the Binary view', async () => {
+			const created = await createWorkflow(rest, {
+				name: 'Convertly media thumbnail (e2e)',
+				...chain(
+					{ id: '10000000-0000-4000-8000-000000000040', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: '10000000-0000-4000-8000-000000000041',
+						name: 'Read video',
+						type: 'n8n-nodes-base.readWriteFile',
+						typeVersion: 1.1,
+						position: [220, 0],
+						parameters: { fileSelector: path.join(files, video.name), options: {} },
+					},
+				),
+			});
+			await page.goto(`/workflow/${created.id}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Read video"]').waitFor();
+			// The "+" on Read video's output (the only unconnected one) opens the node creator.
+			await page.click('[data-test-id="canvas-handle-plus"]');
+			await page.fill('input[data-test-id="node-creator-search-bar"]', 'Convertly');
+			await page.locator('[data-test-id="item-iterator-item"]', { hasText: 'Convertly' }).first().click();
+			await page.locator('[data-test-id="item-iterator-item"]', { hasText: 'Create a thumbnail' }).first().click();
+			const credential = page.locator('[data-test-id="node-credentials-select"] input').first();
+			await credential.waitFor();
+			assert.equal(await credential.inputValue(), 'Convertly (local simulator)');
+			const panel = page.locator('[data-test-id="node-parameters"]');
+			assert.equal(await panel.locator('[data-test-id="parameter-input-binaryPropertyName"] input').first().inputValue(), 'data');
+			// Options → Width 640, Height 360; nothing else is sent.
+			for (const [label, name, value] of [
+				['Width (Pixels)', 'width', '640'],
+				['Height (Pixels)', 'height', '360'],
+			]) {
+				await panel.locator('[data-test-id="collection-parameter-add"]').click();
+				await page.locator('[data-test-id="collection-parameter-option"]', { hasText: label }).first().click();
+				const input = panel.locator(`[data-test-id="parameter-input-${name}"] input`).first();
+				await input.fill(value);
+				await input.press('Tab');
+			}
+
+			simulator.resetStats();
+			await page.click('[data-test-id="node-execute-button"]');
+			const output = page.locator('[data-test-id="output-panel"]');
+			await output.filter({ hasText: 'clip-thumbnail.jpg' }).waitFor({ timeout: 30_000 });
+			assert.match(await output.innerText(), /image\/jpeg/);
+			const requests = simulator.mediaRequests();
+			assert.equal(requests.length, 1);
+			assert.equal(requests[0].endpoint, '/api/media/thumbnail');
+			assert.deepEqual(requests[0].fields, { width: '640', height: '360' });
+			assert.deepEqual(
+				requests[0].files.map(({ field, filename, mimeType, size }) => ({ field, filename, mimeType, size })),
+				[{ field: 'file', filename: video.name, mimeType: 'video/mp4', size: video.bytes.length }],
+			);
+
+			// Binary view → View: the picture itself, as n8n serves it from its binary data store.
+			await output.getByText('Binary', { exact: true }).first().click();
+			await output.locator('[data-test-id="ndv-view-binary-data"]').first().click();
+			const image = output.locator('img[src*="/rest/binary-data"]');
+			await image.waitFor({ timeout: 15_000 });
+			await page.waitForFunction((element) => element.complete && element.naturalWidth > 0, await image.elementHandle());
+			const shown = await image.evaluate((element) => ({ src: element.src, width: element.naturalWidth, height: element.naturalHeight }));
+			assert.deepEqual({ width: shown.width, height: shown.height }, { width: 640, height: 360 });
+			assert.match(shown.src, /fileName=clip-thumbnail\.jpg/);
+			const served = await editor.context.request.get(shown.src);
+			assert.equal(served.status(), 200);
+			const seed = createHash('sha256').update(video.bytes).digest('hex');
+			assert.deepEqual(Buffer.from(await served.body()), makePng(640, 360, { seed }), 'n8n shows the file the simulator made');
+			await page.screenshot({ path: path.join(ARTIFACTS, 'media-thumbnail.png') });
+			await page.keyboard.press('Escape');
 		});
 	});
 });

@@ -2,17 +2,19 @@
 'use strict';
 // `npm run demo`: the main job, file in → file out. Runs Input (three PNG images as n8n binary
 // data) → Convertly (Job → Create: convert to WebP, Wait for Completion, Download Result Files)
-// through n8n's real engine, with n8n's binary data service in filesystem mode, and writes the
-// converted files it outputs to demo-output/.
+// through n8n's real engine, with n8n's binary data service in filesystem mode, then one media
+// tool (Media Tool → Create Thumbnail of one of the PNGs, downloaded into `data`), and writes the
+// files they output to demo-output/.
 //   - By default against the embedded Convertly simulator: no account, no network.
 //   - With CONVERTLY_API_KEY set, against the real API (CONVERTLY_BASE_URL to override the host):
-//     one job of the account's monthly quota is used for the three images.
+//     one job of the account's monthly quota is used for the three images, and one media tool
+//     request for the thumbnail.
 
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { startSimulator } = require('../simulator');
+const { imageSize, startSimulator } = require('../simulator');
 const { binaryPath, runConvertly } = require('../tools/engine');
 
 const OUTPUT_DIR = path.resolve(__dirname, '..', 'demo-output');
@@ -57,12 +59,13 @@ async function prepare() {
 	return {
 		target: `the embedded Convertly simulator at ${simulator.url}`,
 		credentials: { apiKey: simulator.apiKey, baseUrl: simulator.url },
+		simulator,
 		close: () => simulator.close(),
 	};
 }
 
 async function main() {
-	const { target, credentials, close } = await prepare();
+	const { target, credentials, simulator, close } = await prepare();
 	const inputDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-demo-'));
 	const images = { 'red.png': [220, 40, 40], 'green.png': [40, 180, 60], 'blue.png': [40, 70, 220] };
 	const items = Object.entries(images).map(([fileName, colour], index) => {
@@ -110,12 +113,59 @@ async function main() {
 			}
 		}
 		out();
-		const written = fs.readdirSync(OUTPUT_DIR);
-		out(`${result.items.length} result items and ${written.length} files in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; the converted files are in ${OUTPUT_DIR}`);
+		out(`${result.items.length} result items and ${fs.readdirSync(OUTPUT_DIR).length} files in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+		out();
+		if (!(await thumbnail({ credentials, simulator, target, input: items.at(-1) }))) return;
+		out();
+		out(`The converted files and the thumbnail are in ${OUTPUT_DIR}`);
 	} finally {
 		fs.rmSync(inputDir, { recursive: true, force: true });
 		await close();
 	}
+}
+
+/**
+ * One media tool: Input (one of the PNGs) → Convertly (Media Tool → Create Thumbnail, 64×64 PNG,
+ * Download Result Files into `data`). One request (POST /api/media/thumbnail), answered at once.
+ * Resolves to whether it succeeded.
+ */
+async function thumbnail({ credentials, simulator, target, input }) {
+	const options = { width: 64, height: 64, format: 'png' };
+	out(`Running Input (${input.json.name}) → Convertly (Media Tool → Create Thumbnail: ${options.width}×${options.height} ${options.format.toUpperCase()}, download) against ${target}`);
+	const startedAt = Date.now();
+	simulator?.resetStats();
+	const { done } = runConvertly({
+		parameters: { resource: 'mediaTool', operation: 'thumbnail', inputSource: 'binary', binaryPropertyName: 'data', downloadResults: true, binaryPropertyOutput: 'data', options },
+		credentials,
+		items: [input],
+		settings: { typeVersion: 1.1 },
+	});
+	const result = await done;
+	if (result.status !== 'success') {
+		out(`The node failed: ${result.error?.message}`);
+		if (result.error?.description) out(result.error.description);
+		process.exitCode = 1;
+		return false;
+	}
+	const [item] = result.items;
+	out(`Item 0: ${JSON.stringify(item.json)}`);
+	const data = item.binary?.data;
+	if (!data) {
+		out('  no binary "data": Convertly gave no file to download');
+		process.exitCode = 1;
+		return false;
+	}
+	const file = path.join(OUTPUT_DIR, data.fileName);
+	fs.copyFileSync(binaryPath(data), file);
+	const size = imageSize(fs.readFileSync(file));
+	const pixels = size ? `, ${size.width}×${size.height} ${size.format.toUpperCase()}` : '';
+	out(`  binary "data": ${data.fileName}, ${data.mimeType}, ${data.fileSize}${pixels} → ${path.relative(process.cwd(), file)}`);
+	for (const request of simulator?.mediaRequests() ?? []) {
+		const parts = request.files.map((part) => `${part.field}=${part.filename} (${part.mimeType}, ${part.size} bytes)`);
+		out(`  the simulator received POST ${request.endpoint}: ${[...parts, ...Object.entries(request.fields).map(([name, value]) => `${name}=${value}`)].join(', ')} → ${request.status}`);
+	}
+	out(`1 media request, 1 thumbnail in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+	return true;
 }
 
 main().catch((error) => {

@@ -59,6 +59,31 @@ else
 	echo "[dev] Convertly simulator on $BASE_URL (log: .n8n-dev/simulator.log)"
 fi
 
+# The examples that read and write files (convert-files, video-thumbnail) name n8n's Docker folder
+# /home/node/.n8n-files/convertly; here they use .n8n-dev/files/convertly instead (rewritten on
+# import, as the e2e CLI tier does), which n8n's file nodes may use beside ~/.n8n-files. Its in/
+# gets sample inputs once: two PNGs (convert-files) and sample.mp4 (video-thumbnail), an MP4
+# header and filler bytes that the simulator takes as a video; for the real API, put a real
+# video there instead. Files you put there are never overwritten.
+FILES_DIR="$DEV_DIR/files"
+export N8N_RESTRICT_FILE_ACCESS_TO="$FILES_DIR;~/.n8n-files"
+mkdir -p "$FILES_DIR/convertly/in" "$FILES_DIR/convertly/out"
+node -e '
+const fs = require("fs");
+const path = require("path");
+const { makePng } = require("./simulator");
+const inDir = process.argv[1];
+const samples = {
+	"red.png": () => makePng(320, 180, { seed: "red" }),
+	"blue.png": () => makePng(240, 240, { seed: "blue" }),
+	"sample.mp4": () => Buffer.concat([Buffer.from("000000186674797069736f6d0000020069736f6d69736f32", "hex"), Buffer.alloc(4096, 7)]),
+};
+for (const [name, make] of Object.entries(samples)) {
+	const file = path.join(inDir, name);
+	if (!fs.existsSync(file)) fs.writeFileSync(file, make());
+}
+' "$FILES_DIR/convertly/in"
+
 # The credential and the example workflows are imported whenever they differ from what the last
 # start imported (mode, key, Base URL, example files, n8n version), so the credential always matches
 # the mode chosen above. Unchanged, the two imports (each boots n8n's CLI, 6-18 s together) are
@@ -72,6 +97,14 @@ fs.writeFileSync(`${dir}/credentials.json`, JSON.stringify([{ ...credential, nam
 ' examples/credentials.simulator.json "$import_dir" "$CREDENTIAL_NAME" "$API_KEY" "$BASE_URL"
 mkdir "$import_dir/workflows"
 cp examples/*.json "$import_dir/workflows/" && rm "$import_dir/workflows/credentials.simulator.json"
+node -e '
+const fs = require("fs");
+const [dir, folder] = process.argv.slice(1);
+for (const name of fs.readdirSync(dir)) {
+	const file = `${dir}/${name}`;
+	fs.writeFileSync(file, fs.readFileSync(file, "utf8").replaceAll("/home/node/.n8n-files/convertly", folder));
+}
+' "$import_dir/workflows" "$FILES_DIR/convertly"
 IMPORT_STAMP="$N8N_USER_FOLDER/.convertly-imported"
 fingerprint=$( { echo "$N8N_VERSION"; cat "$import_dir/credentials.json" "$import_dir"/workflows/*.json; } | sha256sum | cut -d' ' -f1)
 workflow_count=$(ls examples | grep -vc credentials)
@@ -106,7 +139,8 @@ cat <<EOF
   n8n with n8n-nodes-convertly is running: http://127.0.0.1:$PORT
   Log in as $OWNER_EMAIL / $OWNER_PASSWORD
   Credential: "$CREDENTIAL_NAME" -> $BASE_URL
-  Example workflows: Convertly: get a job / wait for a job / one item per result file / error branch
+  Example workflows: Convertly: get a job / wait for a job / one item per result file / error branch / …
+  The file examples read $FILES_DIR/convertly/in and write to …/convertly/out
   Edits under nodes/ and credentials/ are recompiled and reloaded by n8n within seconds.
   Ctrl-C stops n8n, the compiler$( [ -z "${CONVERTLY_API_KEY:-}" ] && echo ' and the simulator').
 
