@@ -1,14 +1,17 @@
 'use strict';
 // A local Convertly API: the jobs endpoints (get, list, create, cancel), the media tools and sync
-// convert/compress, result downloads on the API origin and on a second "storage" origin, both auth
-// headers, job lifecycles over simulated time, plan limits and scripted faults. Plain node:http,
-// bound to 127.0.0.1. Used by `npm run simulator`, the demo, the tests, the benchmark and the
+// convert/compress, Convertly Storage and Transfer, result downloads on the API origin and on a
+// second "storage" origin, both auth headers, job lifecycles over simulated time, plan limits and
+// scripted faults. Plain node:http, bound to 127.0.0.1. Used by `npm run simulator`, the demo, the tests, the benchmark and the
 // real-n8n end-to-end suite.
 //
 // Modules: jobs.js (job model, lifecycle, timeline), create.js (POST /api/jobs), media.js (the media
 // tools and sync convert/compress; every inferred media API detail is in its MEDIA_TOOLS table),
 // uploads.js (multipart bodies, plan limits, idempotency claims, sourceUrl fetches), downloads.js
-// (result files), results.js (deterministic bytes, signing), images.js (real PNG/PDF outputs).
+// (result files), results.js (deterministic bytes, signing), images.js (real PNG/PDF outputs),
+// storage.js (Convertly Storage and Transfer: files, folders, search, AI tags, tools on stored
+// files, 3-step uploads, archives, POST /api/transfer; every inferred storage detail is in its API
+// DETAILS block), archives.js (real zip/tar/tgz written and read as streams).
 // Other features (webhooks) attach through `simulator.events` and the read-only accessors below.
 
 const http = require('node:http');
