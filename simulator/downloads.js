@@ -210,4 +210,4 @@ function safeDecode(segment) {
 	}
 }
 
-module.exports = { createDownloads, pump, openResult, DATA_URL_MAX_BYTES, safeDecode };
+module.exports = { createDownloads, pump, openResult, contentDisposition, DATA_URL_MAX_BYTES, safeDecode };

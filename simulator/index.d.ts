@@ -234,8 +234,12 @@ export interface RecordedDownload {
 	withKey: boolean;
 	at: number;
 	jobId?: string;
-	status?: number | 'dropped';
+	/** Storage origin: the stored file a /stored/… URL served. */
+	fileId?: string;
+	status?: number | 'dropped' | 'aborted';
 	bytesSent: number;
+	/** Storage origin: bytes a signed upload PUT carried. */
+	bytesReceived?: number;
 }
 
 export interface SimulatorPlan {
@@ -245,7 +249,120 @@ export interface SimulatorPlan {
 	/** Media tools not on the plan: POST /api/media/{tool} answers 403 { error, upgradeUrl }. */
 	lockedTools?: MediaToolName[];
 	unsupportedMimeTypes?: string[];
+	/** Convertly Storage quota: bytes all stored files may take (null: no limit). Over it: 403 { error: 'Storage limit reached.', upgradeUrl }. */
+	storageLimitBytes?: number | null;
 	upgradeUrl?: string;
+}
+
+/** A stored file as the API answers it (StoredFileRecord; see simulator/storage.js's API DETAILS for each field's source). */
+export interface StoredFileRecord {
+	id: string;
+	filename: string;
+	mime_type: string;
+	size_bytes: number;
+	created_at: string;
+	folder_id: string | null;
+	description: string | null;
+	tags: string[];
+	cdn_slug: string | null;
+	width: number | null;
+	height: number | null;
+	duration: number | null;
+	metadata: Record<string, unknown>;
+	/** A signed storage-origin URL, fresh on every read (no API key needed). */
+	downloadUrl: string;
+	/** The same URL (the SDK's name). */
+	download_url: string;
+	/** GET /api/files/{id} only: seconds the URL stays valid. */
+	expiresIn?: number;
+}
+
+/** What the simulator holds of a stored file (test hook; no URLs). */
+export interface StoredFileInfo {
+	id: string;
+	filename: string;
+	mimeType: string;
+	sizeBytes: number;
+	folderId: string | null;
+	/** '/' for the root, else '/Clients/Acme'. */
+	folderPath: string;
+	createdAt: string;
+	description: string | null;
+	tags: string[];
+	cdnSlug: string | null;
+	width: number | null;
+	height: number | null;
+	/** SHA-256 (hex) of the bytes (null for seeded files). */
+	sha256: string | null;
+	/** How it got there: POST /api/files, the 3-step upload, a tool, an archive, a transfer or seedFiles(). */
+	origin: 'upload' | 'presigned' | 'tool' | 'archive' | 'transfer' | 'seed';
+	/** False for seeded files, whose bytes are the synthetic pattern until a tool needs them on disk. */
+	onDisk: boolean;
+}
+
+/** A folder (the API's shape plus `path`, which the API does not send: the simulator computes it for tests). */
+export interface StoredFolderInfo {
+	id: string;
+	name: string;
+	color: string | null;
+	parent_id: string | null;
+	created_at: string;
+	path: string;
+}
+
+/** One 3-step upload: step 1's request, every PUT at the storage origin, the complete calls. */
+export interface UploadRecord {
+	uploadId: string;
+	path: string;
+	filename: string;
+	sizeBytes: number;
+	contentType: string;
+	folderId: string | null;
+	resumable: boolean;
+	signedUrl: string;
+	createdAt: string;
+	/** Simulated epoch ms after which the signed URL is refused. */
+	expires: number;
+	/** Every request to the signed URL; withKey: an Authorization or x-api-key header arrived (it is refused with 400). */
+	puts: Array<{ at: number; withKey: boolean; contentType?: string; contentLength?: string; bytesReceived: number; status?: number | 'aborted'; sha256?: string }>;
+	/** POST /api/uploads/complete calls for this path (repeats included). */
+	completeCalls: number;
+	/** The stored file, once completed. */
+	fileId?: string;
+	/** Bytes of the last accepted PUT. */
+	bytesStored: number;
+	/** Whether any request to the signed URL carried an API key. */
+	keyAtStorage: boolean;
+}
+
+/** One POST /api/transfer. */
+export interface TransferRecord {
+	at: number;
+	body: Record<string, unknown>;
+	idempotencyKey?: string;
+	mode?: 'async' | 'sync' | 'download';
+	status?: number;
+	jobId?: string;
+	/** True when the Idempotency-Key matched an earlier transfer (nothing fetched again). */
+	reused: boolean;
+	/** The sourceUrl fetch: status 'fetched' (with filename, mimeType, size, sha256) or the error text. */
+	fetch?: { url: string; status: string; filename?: string; mimeType?: string; size?: number; sha256?: string };
+	/** Stored files (once an async job has finished). */
+	fileIds: string[];
+}
+
+export interface SeedFilesOptions {
+	/** Folder of every seeded file (default: the root). */
+	folderId?: string | null;
+	/** Default 'image/png'. */
+	mimeType?: string;
+	/** Default 1024 (bytes are the synthetic pattern; nothing is written to disk). */
+	sizeBytes?: number;
+	/** Default seed-00001.png, … */
+	filename?: (index: number) => string;
+	width?: number | null;
+	height?: number | null;
+	tags?: string[];
 }
 
 export interface SimulatorSettings {
@@ -335,12 +452,28 @@ export interface Simulator {
 	getJob(jobId: string): SimulatorJob | undefined;
 	timeline(jobId: string): JobTimeline | undefined;
 	jobRecord(jobId: string): unknown;
-	/** Names of the files in the upload folder (uploads of live jobs; refused uploads are removed). */
+	/** Names of the files in the upload folder (uploads of live jobs; refused uploads are removed; the storage/ folder is not listed). */
 	storedUploads(): string[];
+	/** Convertly Storage: every stored file, newest first (as GET /api/files orders them). */
+	storedFiles(): StoredFileInfo[];
+	/** The bytes of a stored file (undefined when there is none). */
+	storedFileBytes(id: string): Buffer | undefined;
+	/** Every folder, in creation order, with its path. */
+	folders(): StoredFolderInfo[];
+	/** Every 3-step upload since the last reset. */
+	uploadRecords(): UploadRecord[];
+	/** Every POST /api/transfer since the last reset. */
+	transferRequests(): TransferRecord[];
+	/** Bytes all stored files take (what plan.storageLimitBytes limits). */
+	storageUsedBytes(): number;
+	/** Adds `count` files at once (10,000 take well under a second): created one second apart, oldest first. */
+	seedFiles(count: number, options?: SeedFilesOptions): StoredFileInfo[];
+	/** Adds a folder. */
+	seedFolder(name: string, options?: { parentId?: string | null; color?: string | null }): StoredFolderInfo;
 	requests(): RecordedRequest[];
 	requestsFor(jobId: string): RecordedRequest[];
 	peakInFlight(): number;
-	/** Jobs actually created through the API since the last reset (POST /api/jobs and async media tools; addJob and fixtures not counted). */
+	/** Jobs actually created through the API since the last reset (POST /api/jobs, async media tools and async transfers; addJob and fixtures not counted). */
 	jobsCreated(): number;
 	createRequests(): RecordedCreateRequest[];
 	/** Every media tool, sync convert and sync compress request, as received (see RecordedMediaRequest). */
@@ -377,3 +510,7 @@ export function patternBytes(offset: number, length: number): Buffer;
 /** Index of the first byte of `buffer` (starting at file position `offset`) that breaks the pattern, or -1. */
 export function checkPattern(buffer: Uint8Array, offset?: number): number;
 export function jobTimeline(job: unknown): JobTimeline;
+/** Every file entry of a zip, tar or tgz archive, in archive order. */
+export function readArchive(bytes: Uint8Array, format?: 'zip' | 'tar' | 'tgz'): Promise<Array<{ name: string; bytes: Buffer }>>;
+/** A ZIP of the given entries (names may contain folders: 'a/b.txt'). */
+export function makeZip(entries: Array<{ name: string; bytes: Uint8Array }>): Promise<Buffer>;

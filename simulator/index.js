@@ -1,14 +1,17 @@
 'use strict';
 // A local Convertly API: the jobs endpoints (get, list, create, cancel), the media tools and sync
-// convert/compress, result downloads on the API origin and on a second "storage" origin, both auth
-// headers, job lifecycles over simulated time, plan limits and scripted faults. Plain node:http,
-// bound to 127.0.0.1. Used by `npm run simulator`, the demo, the tests, the benchmark and the
+// convert/compress, Convertly Storage and Transfer, result downloads on the API origin and on a
+// second "storage" origin, both auth headers, job lifecycles over simulated time, plan limits and
+// scripted faults. Plain node:http, bound to 127.0.0.1. Used by `npm run simulator`, the demo, the tests, the benchmark and the
 // real-n8n end-to-end suite.
 //
 // Modules: jobs.js (job model, lifecycle, timeline), create.js (POST /api/jobs), media.js (the media
 // tools and sync convert/compress; every inferred media API detail is in its MEDIA_TOOLS table),
 // uploads.js (multipart bodies, plan limits, idempotency claims, sourceUrl fetches), downloads.js
-// (result files), results.js (deterministic bytes, signing), images.js (real PNG/PDF outputs).
+// (result files), results.js (deterministic bytes, signing), images.js (real PNG/PDF outputs),
+// storage.js (Convertly Storage and Transfer: files, folders, search, AI tags, tools on stored
+// files, 3-step uploads, archives, POST /api/transfer; every inferred storage detail is in its API
+// DETAILS block), archives.js (real zip/tar/tgz written and read as streams).
 // Other features (webhooks) attach through `simulator.events` and the read-only accessors below.
 
 const http = require('node:http');
@@ -25,6 +28,8 @@ const results = require('./results');
 const images = require('./images');
 const { createWebhooks } = require('./webhooks');
 const { handleMedia, syncOutputs, MEDIA_TOOL_NAMES, INSPECT_RESPONSES } = require('./media');
+const { createStorage } = require('./storage');
+const archives = require('./archives');
 
 const DEMO_API_KEY = 'cvly_simulator_demo_key';
 const ADMIN_PREFIX = '/__simulator';
@@ -128,13 +133,26 @@ async function startSimulator(options = {}) {
 		if (spec.fields) job.fields = spec.fields;
 		if (spec.idempotencyKey) job.idempotencyKey = spec.idempotencyKey;
 		jobs.set(job.jobId, job);
-		if (spec.inputs || spec.mediaOutputs) stats.jobsCreated++;
+		if (spec.inputs || spec.mediaOutputs || spec.viaApi) stats.jobsCreated++;
 		events.emit('job-created', view(job), job);
 		return job;
 	}
 
+	// Convertly Storage and Transfer (simulator/storage.js): files, folders, uploads, archives, transfers.
+	const storage = createStorage({
+		tmpDir,
+		storageUrl: () => `http://127.0.0.1:${storageServer.address().port}`,
+		secret,
+		now,
+		settings,
+		jobs,
+		inFlightKeys,
+		createJob,
+		currentStatus: (job) => view(job).status,
+	});
+
 	function addJob(spec = {}) {
-		if (spec.inputs || spec.mediaOutputs) throw new Error('inputs and mediaOutputs are internal to the API endpoints');
+		if (spec.inputs || spec.mediaOutputs || spec.viaApi) throw new Error('inputs and mediaOutputs are internal to the API endpoints');
 		return view(createJob(spec));
 	}
 
@@ -157,6 +175,7 @@ async function startSimulator(options = {}) {
 		idempotency = new Map();
 		clockOffset = 0;
 		createdViaPost = 0;
+		storage.reset();
 		removeJobFiles();
 		for (const key of Object.keys(settings)) delete settings[key];
 		configure(initialSettings());
@@ -248,6 +267,7 @@ async function startSimulator(options = {}) {
 				return await downloads.serveApi(req, res, segments, record.download, globalFault, reply);
 			}
 			if (webhooks.handleApi(req, url, reply)) return; // webhooks
+			if (await storage.handleApi(req, res, url, { apiKey: key, record, fault: globalFault, reply })) return;
 			if (req.method === 'GET' && url.pathname === '/api/jobs') return listJobs(url, reply);
 			const handledMedia = await handleMedia(req, res, url, {
 				apiKey: key,
@@ -355,6 +375,7 @@ async function startSimulator(options = {}) {
 		const fault = takeGlobalFault('storage', req, url.pathname);
 		if (fault && (await applyFault(fault, req, res, record))) return;
 		const reply = (status, body) => answer(res, record, status, body, fault);
+		if (await storage.handleOrigin(req, res, url, entry, fault, reply)) return;
 		return downloads.serveStorage(req, res, url, entry, fault, reply);
 	}
 
@@ -457,6 +478,18 @@ async function startSimulator(options = {}) {
 				const handled = await webhooks.handleAdmin(req, route.slice('/webhooks'.length), url, readJson, (status, body) => send(res, status, body));
 				if (handled !== false) return handled;
 			}
+			if (req.method === 'POST' && route === '/storage/seed') {
+				const body = await readJson(req);
+				return send(res, 201, { seeded: storage.seedFiles(body.count ?? 0, body).length });
+			}
+			if (req.method === 'POST' && route === '/storage/folders') {
+				const body = await readJson(req);
+				return send(res, 201, storage.seedFolder(body.name, body));
+			}
+			if (req.method === 'GET' && route === '/storage/files') return send(res, 200, { files: storage.storedFiles() });
+			if (req.method === 'GET' && route === '/storage/folders') return send(res, 200, { folders: storage.folders() });
+			if (req.method === 'GET' && route === '/storage/uploads') return send(res, 200, { uploads: storage.uploadRecords() });
+			if (req.method === 'GET' && route === '/storage/transfers') return send(res, 200, { transfers: storage.transferRequests() });
 			if (req.method === 'GET' && route === '/config') return send(res, 200, publicSettings());
 			if (req.method === 'POST' && route === '/config') {
 				const body = await readJson(req);
@@ -556,7 +589,16 @@ async function startSimulator(options = {}) {
 		timeline: (jobId) => (jobs.has(jobId) ? jobTimeline(jobs.get(jobId)) : undefined),
 		/** The internal job record (read-only use: callback settings, inputs). */
 		jobRecord: (jobId) => jobs.get(jobId),
-		storedUploads: () => fs.readdirSync(tmpDir),
+		storedUploads: () => fs.readdirSync(tmpDir).filter((name) => name !== 'storage'),
+		/** Convertly Storage (simulator/storage.js): stored files newest first, folders, 3-step uploads, transfers. */
+		storedFiles: storage.storedFiles,
+		storedFileBytes: storage.storedFileBytes,
+		folders: storage.folders,
+		uploadRecords: storage.uploadRecords,
+		transferRequests: storage.transferRequests,
+		storageUsedBytes: storage.storageUsedBytes,
+		seedFiles: storage.seedFiles,
+		seedFolder: storage.seedFolder,
 		/** Every API request received (admin calls excluded), with its headers. */
 		requests: () => stats.requests,
 		requestsFor: (jobId) => stats.requests.filter((request) => request.jobId === jobId),
@@ -709,5 +751,7 @@ module.exports = {
 	FORMAT_MIME_TYPES: results.FORMAT_MIME_TYPES,
 	MEDIA_TOOL_NAMES,
 	makePng: images.makePng,
+	readArchive: archives.readArchive,
+	makeZip: archives.makeZip,
 	imageSize: images.imageSize,
 };

@@ -918,4 +918,6 @@ module.exports = {
 	syncOutputs,
 	guessMime,
 	describeInput,
+	parseFields,
+	kindOfMime,
 };

@@ -24,6 +24,8 @@ function normalisePlan(plan) {
 		lockedFormats: plan?.lockedFormats ?? [],
 		lockedTools: plan?.lockedTools ?? [],
 		unsupportedMimeTypes: plan?.unsupportedMimeTypes ?? [],
+		// Convertly Storage quota (simulator/storage.js): bytes all stored files may take; null = no limit.
+		storageLimitBytes: plan?.storageLimitBytes ?? null,
 		upgradeUrl: plan?.upgradeUrl ?? DEFAULT_UPGRADE_URL,
 	};
 }
@@ -313,4 +315,8 @@ module.exports = {
 	receiveMultipart,
 	fetchSource,
 	mimeOf,
+	tooLarge,
+	unsupportedType,
+	newPart,
+	meter,
 };

@@ -38,7 +38,29 @@ export type InferredSchema =
 	| 'MediaToolJob'
 	| 'SyncConvertFile'
 	| 'SyncConvertResponse'
-	| 'SyncCompressResponse';
+	| 'SyncCompressResponse'
+	| 'StoredFileRecord'
+	| 'StoredFileResponse'
+	| 'StoredFileGetResponse'
+	| 'StoredFileRecordWithExpiry'
+	| 'UploadCompleteIdempotentResponse'
+	| 'FilePagination'
+	| 'FileListResponse'
+	| 'FileSearchResponse'
+	| 'SuccessMessage'
+	| 'AiTagsResponse'
+	| 'StoredFileToolName'
+	| 'FileToolPreviewResponse'
+	| 'Folder'
+	| 'FolderListResponse'
+	| 'FolderResponse'
+	| 'UploadStartResponse'
+	| 'ArchiveHeaders'
+	| 'TransferAsyncResponse'
+	| 'TransferIdempotentResponse'
+	| 'TransferStorageResponse'
+	| 'TransferJob'
+	| 'StorageLimitError';
 
 export function validateOfficial(name: OfficialSchema, value: unknown): Validation;
 export function validateGetJobResponse(status: number, body: unknown): Validation;

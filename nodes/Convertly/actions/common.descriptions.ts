@@ -4,8 +4,72 @@ import { WAIT_LIMITS } from '../jobs/wait';
 
 type DisplayShow = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
-/** The listSearch method behind Job ID → From List (methods/listSearch/jobs.ts). */
+/** The listSearch methods behind the pickers (methods/listSearch/). */
 export const JOB_SEARCH_METHOD = 'searchJobs';
+export const FILE_SEARCH_METHOD = 'searchFiles';
+export const FOLDER_SEARCH_METHOD = 'searchFolders';
+
+/** An ID as a resource locator: picked From List (a listSearch method), or By ID (usually an expression). */
+export function idLocator(options: {
+	name: string;
+	displayName: string;
+	searchMethod: string;
+	listPlaceholder: string;
+	idPlaceholder: string;
+	idHint: string;
+	description: string;
+	show: DisplayShow;
+	required?: boolean;
+}): INodeProperties {
+	return {
+		displayName: options.displayName,
+		name: options.name,
+		type: 'resourceLocator',
+		required: options.required ?? true,
+		default: { mode: 'list', value: '' },
+		description: options.description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: options.listPlaceholder,
+				typeOptions: { searchListMethod: options.searchMethod, searchable: true },
+			},
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: options.idPlaceholder, hint: options.idHint },
+		],
+		displayOptions: { show: options.show },
+	};
+}
+
+/** A folder picker; empty means the root of the library (for the optional ones). */
+export function folderLocator(name: string, displayName: string, show: DisplayShow, description: string, required = false): INodeProperties {
+	return idLocator({
+		name,
+		displayName,
+		searchMethod: FOLDER_SEARCH_METHOD,
+		listPlaceholder: 'Select a folder...',
+		idPlaceholder: 'e.g. 3f0c2a43-0000-4000-8000-000000000000',
+		idHint: required ? 'The ID of a Convertly folder' : 'The ID of a Convertly folder; empty for the root of the library',
+		description,
+		show,
+		required,
+	});
+}
+
+/** A stored-file picker. */
+export function fileLocator(show: DisplayShow, description: string): INodeProperties {
+	return idLocator({
+		name: 'fileId',
+		displayName: 'File',
+		searchMethod: FILE_SEARCH_METHOD,
+		listPlaceholder: 'Select a file...',
+		idPlaceholder: 'e.g. 8d2b4c47-0000-4000-8000-000000000000',
+		idHint: 'The id of a stored file, usually mapped from an earlier node, e.g. {{ $json.id }}',
+		description,
+		show,
+	});
+}
 
 /**
  * The Job ID as a resource locator: picked from the account's recent jobs, or given by ID
@@ -13,31 +77,16 @@ export const JOB_SEARCH_METHOD = 'searchJobs';
  * value, which n8n passes through unchanged (see the Job ID row of Job → Get in the README).
  */
 export function jobIdDescription(show: DisplayShow, description: string): INodeProperties {
-	return {
-		displayName: 'Job ID',
+	return idLocator({
 		name: 'jobId',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'list', value: '' },
+		displayName: 'Job ID',
+		searchMethod: JOB_SEARCH_METHOD,
+		listPlaceholder: 'Select a job...',
+		idPlaceholder: 'e.g. a755a89a-3a63-4f3e-88ff-7fef50d42d7d',
+		idHint: 'The jobId of a Convertly job, usually mapped from an earlier node, e.g. {{ $json.jobId }}',
 		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a job...',
-				typeOptions: { searchListMethod: JOB_SEARCH_METHOD, searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. a755a89a-3a63-4f3e-88ff-7fef50d42d7d',
-				hint: 'The jobId of a Convertly job, usually mapped from an earlier node, e.g. {{ $json.jobId }}',
-			},
-		],
-		displayOptions: { show },
-	};
+		show,
+	});
 }
 
 /** Wait for Completion and its options, shared by every operation that can wait for a job. */
@@ -146,7 +195,8 @@ export function waitDescription(show: DisplayShow): INodeProperties[] {
  * Output "Job" in version 1 (`data_0`, `data_1`, …); from 1.1 on, and for media tools, the first
  * file goes in the named field itself, as the next node (Write Files, Drive, email) expects.
  */
-export function downloadDescription(show: DisplayShow, forJobs = true): INodeProperties[] {
+export function downloadDescription(show: DisplayShow, results: 'job' | 'media' | 'stored' = 'job'): INodeProperties[] {
+	const forJobs = results === 'job';
 	const fieldParameter = (hint: string, description: string, onlyIn: DisplayShow = {}): INodeProperties => ({
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyOutput',
@@ -160,14 +210,16 @@ export function downloadDescription(show: DisplayShow, forJobs = true): INodePro
 	const firstInField = forJobs
 		? 'With Output "Job", the first file goes in this field and the next ones in data_1, data_2, … (same order as results); with Output "Results" each item gets its file in this field'
 		: 'The first file goes in this field, the next ones (if the tool makes several) in data_1, data_2, … in result order';
-	const download: INodeProperties = forJobs
+	const download: INodeProperties =
+		results !== 'media'
 		? {
 				displayName: 'Download Result Files',
 				name: 'downloadResults',
 				type: 'boolean',
 				default: false,
-				description:
-					'Whether to download each result file of a completed job into n8n binary data, so that later nodes (Write File, S3, Email …) can use the files',
+				description: forJobs
+					? 'Whether to download each result file of a completed job into n8n binary data, so that later nodes (Write File, S3, Email …) can use the files'
+					: 'Whether to download the stored file(s) into n8n binary data too, so that later nodes (Write File, Google Drive, Email …) can use them',
 			}
 		: {
 				displayName: 'Download Result Files',
@@ -283,4 +335,19 @@ export function returnAllDescription(show: DisplayShow, noun: string, advice: st
 			displayOptions: { show: { ...show, returnAll: [false] } },
 		},
 	];
+}
+
+/** Options → If Already Deleted, for Delete operations. */
+export function ifAlreadyDeletedOption(noun: string): INodeProperties {
+	return {
+		displayName: 'If Already Deleted',
+		name: 'ifAlreadyDeleted',
+		type: 'options',
+		default: 'error',
+		description: `What to do when the ${noun} is not found, e.g. because it was deleted before`,
+		options: [
+			{ name: 'Output as Deleted', value: 'output', description: `Output its ID with deleted and alreadyDeleted set to true: the ${noun} is gone either way` },
+			{ name: 'Stop With an Error', value: 'error', description: 'The item fails with a message saying it was not found' },
+		],
+	};
 }

@@ -1,7 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { resource as file } from './file';
+import { resource as folder } from './folder';
 import { resource as job } from './job';
 import { resource as mediaTool } from './mediaTool';
+import { resource as transfer } from './transfer';
 import type { OperationModule, ResourceDefinition } from './types';
 
 /**
@@ -9,7 +12,7 @@ import type { OperationModule, ResourceDefinition } from './types';
  * parameters, the canvas subtitle and the router's map are all built from it, so adding a
  * resource is one line here plus its folder.
  */
-export const RESOURCES: ResourceDefinition[] = [job, mediaTool];
+export const RESOURCES: ResourceDefinition[] = [job, mediaTool, file, folder, transfer];
 
 /** The value n8n gives Resource and Operation when the user picks its added "Custom API Call". */
 export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiResponse, ConvertlyClient, RequestScope, Subject } from '../transport';
 import { isJsonObject } from '../transport';
-import { notConvertlyError } from '../transport/errors';
+import { wrongAnswer } from './answer';
 import { listPage } from './list';
 
 /** A job as Convertly returns it (GET /api/jobs/{id}). Only the fields the node reads are named; all others are kept. */
@@ -38,7 +38,7 @@ function jobPath(jobId: string): string {
 /** GET /api/jobs/{id}: the job, or an error when the answer is not one. */
 export async function getJob(client: ConvertlyClient, jobId: string, scope: RequestScope): Promise<ConvertlyJob> {
 	const response = await client.request({ method: 'GET', path: jobPath(jobId), about: jobSubject(jobId) }, scope);
-	if (!isJob(response.body)) throw notConvertly(client, response, scope.itemIndex);
+	if (!isJob(response.body)) throw wrongAnswer(client, response, scope.itemIndex);
 	return response.body;
 }
 
@@ -66,18 +66,10 @@ export async function listJobsPage(
 /** The id of a job Convertly just created, or an error when the answer names none. */
 export function createdJobId(client: ConvertlyClient, response: ApiResponse, itemIndex: number): string {
 	const { jobId } = response.body;
-	if (typeof jobId !== 'string' || jobId === '') throw notConvertly(client, { ...response, statusCode: 200, headers: {} }, itemIndex);
+	if (typeof jobId !== 'string' || jobId === '') throw wrongAnswer(client, { ...response, statusCode: 200, headers: {} }, itemIndex);
 	return jobId;
 }
 
 export function isJob(body: unknown): body is ConvertlyJob {
 	return isJsonObject(body) && typeof body.status === 'string';
-}
-
-function notConvertly(client: ConvertlyClient, response: ApiResponse, itemIndex: number) {
-	return notConvertlyError(
-		client.node,
-		{ kind: 'response', statusCode: response.statusCode, body: response.body, headers: response.headers },
-		{ baseUrl: client.baseUrl, itemIndex },
-	);
 }

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ConvertlyClient } from '../transport';
 import { isJsonObject } from '../transport';
-import { notConvertlyError } from '../transport/errors';
+import { wrongAnswer } from './answer';
 
 export interface Page {
 	entries: IDataObject[];
@@ -24,16 +24,11 @@ export async function listPage(
 	qs: IDataObject,
 	page: { limit: number; offset: number },
 	itemIndex: number,
+	deadline?: number,
 ): Promise<Page> {
-	const response = await client.request({ method: 'GET', path, qs: { ...qs, limit: page.limit, offset: page.offset } }, { itemIndex });
+	const response = await client.request({ method: 'GET', path, qs: { ...qs, limit: page.limit, offset: page.offset } }, { itemIndex, deadline });
 	const entries = response.body[key];
-	if (!Array.isArray(entries)) {
-		throw notConvertlyError(
-			client.node,
-			{ kind: 'response', statusCode: response.statusCode, body: response.body, headers: response.headers },
-			{ baseUrl: client.baseUrl, itemIndex },
-		);
-	}
+	if (!Array.isArray(entries)) throw wrongAnswer(client, response, itemIndex);
 	const list = entries.filter(isJsonObject);
 	let more = list.length >= page.limit;
 	const pagination = response.body.pagination;

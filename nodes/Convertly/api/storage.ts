@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiResponse, ConvertlyClient, RequestScope, Subject } from '../transport';
-import { isJsonObject } from '../transport';
-import { notConvertlyError } from '../transport/errors';
+import type { ConvertlyClient, RequestScope, Subject } from '../transport';
+import { record } from './answer';
 
 // Convertly Storage: stored files and folders. Paths and fields: docs.convertly.sh (uploads,
 // search, ai-tags, zip, tools) [doc]; the official JS SDK and MCP for list/get/patch/folders [sdk].
@@ -25,19 +24,6 @@ export function folderSubject(folderId: string): Subject {
 
 export const filePath = (fileId: string, tail = ''): string => `/api/files/${encodeURIComponent(fileId)}${tail}`;
 export const folderPath = (folderId: string): string => `/api/folders/${encodeURIComponent(folderId)}`;
-
-/** The object under `key` of an answer (`{ file }`, `{ folder }`), or an error when there is none. */
-export function record(client: ConvertlyClient, response: ApiResponse, key: string, itemIndex: number): IDataObject {
-	const value = response.body[key];
-	if (!isJsonObject(value)) {
-		throw notConvertlyError(
-			client.node,
-			{ kind: 'response', statusCode: response.statusCode, body: response.body, headers: response.headers },
-			{ baseUrl: client.baseUrl, itemIndex },
-		);
-	}
-	return value;
-}
 
 /** GET /api/files/{id} (JSON, with a fresh signed download link). */
 export async function getFile(client: ConvertlyClient, fileId: string, scope: RequestScope): Promise<IDataObject> {

@@ -27,6 +27,8 @@ export interface InputFile {
 	 */
 	identity: string;
 	open(): AsyncIterable<Uint8Array>;
+	/** The bytes as a request body of their own (a Node stream, or a Buffer for data in memory). */
+	body(): Promise<unknown>;
 }
 
 /** "data, attachment_1" → ["data", "attachment_1"]. */
@@ -101,6 +103,7 @@ async function describeFile(
 			size,
 			identity: id,
 			open: () => streamFrom(async () => await context.helpers.getBinaryStream(id, UPLOAD_CHUNK_BYTES)),
+			body: async () => await context.helpers.getBinaryStream(id, UPLOAD_CHUNK_BYTES),
 		};
 	} else {
 		const buffer = Buffer.from(binary.data, BINARY_ENCODING);
@@ -113,6 +116,7 @@ async function describeFile(
 			// The execution's id (n8n sets one for every execution; none only in unusual contexts).
 			identity: `memory:${context.getExecutionId() ?? ''}:sha256:${sha256(binary.data)}`,
 			open: () => streamFrom(async () => [buffer]),
+			body: async () => buffer,
 		};
 	}
 	if (file.size === 0) {
@@ -188,7 +192,8 @@ export function describeUpload(files: InputFile[]): string {
 	return `${files.length} files: ${shown}${files.length > 3 ? '; …' : ''}`;
 }
 
-function formatBytes(bytes: number): string {
+/** 1536 → "1.5 KB": sizes as messages and pickers show them. */
+export function formatBytes(bytes: number): string {
 	if (bytes < 1024) return `${bytes} B`;
 	const units = ['KB', 'MB', 'GB', 'TB'];
 	let value = bytes / 1024;

@@ -78,6 +78,8 @@ export type DownloadResult<T> =
 export interface DownloadScope extends RequestScope {
 	/** The file, as messages name it: `result file "a.png"`. */
 	subject: string;
+	/** A JSON body for an endpoint that answers with a file (e.g. an archive); sent with POST. */
+	post?: IDataObject;
 	/** The size Convertly gave for the file, if any: a compressed answer may not inflate past it. */
 	expectedBytes?: number;
 }
@@ -217,7 +219,51 @@ export class ConvertlyClient {
 				if ([401, 403, 404, 410].includes(result.statusCode)) return { kind: 'refused', statusCode: result.statusCode };
 				return undefined;
 			},
-			fail: (result, attempts) => downloadError(this.node, result, { url, itemIndex: scope.itemIndex, subject: scope.subject, attempts }),
+			fail: (result, attempts) => transferError(this.node, result, { url, itemIndex: scope.itemIndex, subject: scope.subject, attempts }, 'download'),
+			pauseContext: () => ({ baseUrl: this.baseUrl, itemIndex: scope.itemIndex, attempts: 0 }),
+		});
+	}
+
+	/**
+	 * PUTs a file's bytes to a signed upload URL (another origin, e.g. Convertly's storage): never
+	 * with the API key, whatever the origin; redirects not followed (the body would be held in
+	 * memory). The same bytes to the same signed path twice store one object, so the PUT is
+	 * repeated after a 5xx or a broken connection, the file opened afresh each time. It may take the
+	 * time its size needs at the minimum throughput.
+	 */
+	async putFile(
+		url: string,
+		file: { open: () => Promise<unknown>; size: number; contentType: string },
+		scope: RequestScope & { subject: string },
+	): Promise<ApiResponse> {
+		const sending = transferAllowanceMs(file.size);
+		return await this.retrying<Attempt, ApiResponse>({
+			scope: { ...scope, deadline: (scope.deadline ?? Date.now() + REQUEST_LIMITS.plainRequestBudgetMs) + sending },
+			rules: { repeatable: true },
+			attempt: async (deadline) => {
+				const timer = timeLimit(Math.max(1_000, Math.min(REQUEST_LIMITS.attemptTimeoutMs + sending, deadline - Date.now())));
+				const signal = AbortSignal.any([this.signal, timer.signal]);
+				try {
+					const response = await this.send(
+						{
+							method: 'PUT',
+							url: withoutUserInfo(new URL(url)).toString(),
+							headers: { 'content-type': file.contentType, 'content-length': String(file.size) },
+							body: (await file.open()) as IHttpRequestOptions['body'],
+						},
+						{ itemIndex: scope.itemIndex, authenticated: false, signal },
+					);
+					const result = await this.readAnswer(response, signal, scope.itemIndex);
+					return { result, value: result };
+				} finally {
+					timer.clear();
+				}
+			},
+			settle: (result) =>
+				result.kind === 'response' && result.statusCode < 300
+					? { statusCode: result.statusCode, body: isJsonObject(result.body) ? result.body : {}, headers: result.headers }
+					: undefined,
+			fail: (result, attempts) => transferError(this.node, result, { url, itemIndex: scope.itemIndex, subject: scope.subject, attempts }, 'upload'),
 			pauseContext: () => ({ baseUrl: this.baseUrl, itemIndex: scope.itemIndex, attempts: 0 }),
 		});
 	}
@@ -399,7 +445,7 @@ export class ConvertlyClient {
 		const starting = timeLimit(REQUEST_LIMITS.downloadStartTimeoutMs, () => stop.abort(new DownloadBoundError('start')));
 		let response: Attempt;
 		try {
-			response = await this.followDownloadRedirects(url, signal, scope.itemIndex);
+			response = await this.followDownloadRedirects(url, signal, scope.itemIndex, scope.post);
 		} finally {
 			starting.clear();
 		}
@@ -426,16 +472,19 @@ export class ConvertlyClient {
 	}
 
 	/** GETs a download URL, following redirects with the key only on the API origin. */
-	private async followDownloadRedirects(url: string, signal: AbortSignal, itemIndex: number): Promise<Attempt> {
+	private async followDownloadRedirects(url: string, signal: AbortSignal, itemIndex: number, post?: IDataObject): Promise<Attempt> {
 		let current = withoutUserInfo(new URL(url));
 		for (let hop = 0; ; hop++) {
 			const response = await this.send(
-				{ method: 'GET', url: current.toString(), headers: { 'accept-encoding': 'identity' } },
+				post
+					? { method: 'POST', url: current.toString(), headers: { 'accept-encoding': 'identity' }, body: post, json: true }
+					: { method: 'GET', url: current.toString(), headers: { 'accept-encoding': 'identity' } },
 				{ itemIndex, authenticated: current.origin === this.apiOrigin, signal },
 			);
 			const redirect = redirectTarget(response, current.toString());
 			if (!redirect) return response;
 			await discard(response);
+			if (post) return this.refuseApiRedirect(redirect, hop, true) ?? redirectLoop(displayUrl(current.toString()));
 			if (hop >= REQUEST_LIMITS.maxRedirects) return redirectLoop(displayUrl(current.toString()));
 			if (redirect.protocol !== 'https:' && redirect.protocol !== 'http:') {
 				return {
@@ -690,10 +739,12 @@ function boundBody(
 	};
 }
 
-function downloadError(
+/** A download or an upload to a file host that failed: what happened, with the host but never the link. */
+function transferError(
 	node: INode,
 	result: Attempt,
 	context: { url: string; itemIndex: number; subject: string; attempts: number },
+	verb: 'download' | 'upload',
 ): NodeApiError {
 	const origin = new URL(context.url).origin;
 	const retried = context.attempts > 1 ? ` The node tried ${context.attempts} times.` : '';
@@ -706,15 +757,18 @@ function downloadError(
 	}
 	if (result.kind === 'network') {
 		return new NodeApiError(node, { connection: result.code }, {
-			message: `Could not download the ${context.subject} from ${origin}`,
+			message: `Could not ${verb} the ${context.subject} ${verb === 'download' ? 'from' : 'to'} ${origin}`,
 			description: `The connection failed (${result.code}).${retried} Run the node again; if it keeps failing, check that n8n can reach ${origin}.`,
 			itemIndex: context.itemIndex,
 		});
 	}
 	const reason = isJsonObject(result.body) && typeof result.body.error === 'string' ? `: ${result.body.error}` : '';
 	return new NodeApiError(node, asJsonObject(isJsonObject(result.body) ? result.body : {}), {
-		message: `Could not download the ${context.subject} (HTTP ${result.statusCode} from ${origin})${reason}`,
-		description: `The file's download link did not work.${retried} Run the node again to get fresh links; if it keeps failing, the file may no longer be stored by Convertly.`,
+		message: `Could not ${verb} the ${context.subject} (HTTP ${result.statusCode} from ${origin})${reason}`,
+		description:
+			verb === 'download'
+				? `The file's download link did not work.${retried} Run the node again to get fresh links; if it keeps failing, the file may no longer be stored by Convertly.`
+				: `The upload link did not take the file.${retried} Run the node again: it asks Convertly for a new link.`,
 		httpCode: String(result.statusCode),
 		itemIndex: context.itemIndex,
 	});

@@ -13,7 +13,7 @@ import { jobOutput } from '../../jobs/output';
 import { awaitCompletion, wantsToWait } from '../../jobs/wait';
 import type { OperationModule } from '../types';
 import type { MediaTool } from './tool';
-import { NODE_OPTION_NAMES, mediaToolDescription } from './tool';
+import { NODE_OPTION_NAMES, formValue, mediaToolDescription } from './tool';
 
 /** Where the input comes from: files of the item(s), or a URL Convertly fetches itself. */
 type Source = { files: InputFile[]; url?: undefined } | { files: []; url: string };
@@ -134,11 +134,8 @@ async function readSource(context: IExecuteFunctions, itemIndex: number, tool: M
 function formFields(context: IExecuteFunctions, itemIndex: number, tool: MediaTool): Array<[string, string]> {
 	const fields: Array<[string, string]> = [];
 	const add = (name: string, value: unknown) => {
-		if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return;
-		if (typeof value === 'number' && !Number.isFinite(value)) {
-			throw new NodeOperationError(context.getNode(), `${name} must be a number, not ${String(value)}`, { itemIndex });
-		}
-		fields.push([name, typeof value === 'string' ? value.trim() : String(value)]);
+		const text = formValue(context, name, value, itemIndex);
+		if (text !== undefined) fields.push([name, text]);
 	};
 	for (const field of tool.required ?? []) add(field.name, context.getNodeParameter(field.name, itemIndex));
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;

@@ -1,4 +1,5 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadDescription, idempotencyKeyOption, maxConcurrencyOption, optionsCollection, waitDescription } from '../common.descriptions';
 
@@ -97,7 +98,7 @@ export function mediaToolDescription(operation: string, tool: MediaTool): INodeP
 					...waitDescription({ ...showFor, runInBackground: [true] }),
 				]
 			: []),
-		...(tool.answer === 'files' ? downloadDescription(showFor, false) : []),
+		...(tool.answer === 'files' ? downloadDescription(showFor, 'media') : []),
 		optionsCollection(showFor, [...(tool.optional ?? []), ...nodeOptions].sort(byDisplayName)),
 	];
 }
@@ -127,3 +128,15 @@ export const watermarkLogoOption: INodeProperties = {
 	placeholder: 'e.g. logo',
 	description: 'The binary field of the same item that holds the logo image (PNG with transparency works best)',
 };
+
+/**
+ * A tool field's value as Convertly's form takes it: text trimmed, numbers and booleans as text
+ * ("true"/"false"); undefined when empty, so that Convertly's own default applies.
+ */
+export function formValue(context: IExecuteFunctions, name: string, value: unknown, itemIndex: number): string | undefined {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+	if (typeof value === 'number' && !Number.isFinite(value)) {
+		throw new NodeOperationError(context.getNode(), `${name} must be a number, not ${String(value)}`, { itemIndex });
+	}
+	return typeof value === 'string' ? value.trim() : String(value);
+}
