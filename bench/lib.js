@@ -67,15 +67,32 @@ async function measured(work) {
 	global.gc?.();
 	await new Promise((resolve) => setTimeout(resolve, 50));
 	global.gc?.();
-	const baseline = memory.rss();
+	// Where the memory is (V8 heap, Buffers and other memory outside it), at the baseline and at the highest sample.
+	const parts = (usage) => ({ heapUsedMb: usage.heapUsed / MiB, externalMb: usage.external / MiB, arrayBuffersMb: usage.arrayBuffers / MiB });
+	const baselineUsage = process.memoryUsage();
+	const baseline = baselineUsage.rss;
 	const peakReset = memory.resetPeak();
 	let sampled = baseline;
-	const sampler = setInterval(() => (sampled = Math.max(sampled, memory.rss())), 10);
+	let sampledUsage = baselineUsage;
+	const sample = () => {
+		const usage = process.memoryUsage();
+		if (usage.rss > sampled) {
+			sampled = usage.rss;
+			sampledUsage = usage;
+		}
+	};
+	const sampler = setInterval(sample, 10);
 	const peakSoFar = () => {
-		sampled = Math.max(sampled, memory.rss());
+		sample();
 		const kernel = peakReset ? memory.kernelPeak() : undefined;
 		const peak = Math.max(sampled, kernel ?? 0);
-		return { peakRssMb: peak / MiB, growthMb: (peak - baseline) / MiB, sampledPeakRssMb: sampled / MiB, kernelPeakRssMb: kernel === undefined ? null : kernel / MiB };
+		return {
+			peakRssMb: peak / MiB,
+			growthMb: (peak - baseline) / MiB,
+			sampledPeakRssMb: sampled / MiB,
+			kernelPeakRssMb: kernel === undefined ? null : kernel / MiB,
+			atSampledPeak: parts(sampledUsage),
+		};
 	};
 	const startedAt = performance.now();
 	const cpuBefore = process.cpuUsage();
@@ -95,6 +112,7 @@ async function measured(work) {
 			// CPU time this process spent (user + system): unlike wall time, barely moved by other load.
 			cpuMs: (cpu.user + cpu.system) / 1000,
 			baselineRssMb: baseline / MiB,
+			atBaseline: parts(baselineUsage),
 			...peak,
 		},
 	};
