@@ -23,14 +23,25 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
+const {
+	MiB,
+	GiB,
+	out,
+	parseArgs,
+	admin,
+	measured,
+	runNode,
+	checkPatternFile,
+	writePatternFile,
+	spread,
+	assertThat,
+	benchProcesses,
+	childMain,
+} = require('./lib');
 
 const RESULTS_DIR = path.join(__dirname, 'results');
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
-const out = (line = '') => process.stdout.write(`${line}\n`);
 
 // --g-items N (a quick try) reaches the children through the environment.
 let G_ITEMS = Number(process.env.CONVERTLY_BENCH_G_ITEMS ?? 100);
@@ -44,115 +55,9 @@ const CREATE_FIELDS = { jobType: 'convert', format: 'webm', resize: 'original', 
 const G_FORMAT = { jobType: 'convert', format: 'webp', compression: 82 };
 
 // ---------------------------------------------------------------------------------------------
-// Shared by parent and children.
-
-function parseArgs(argv) {
-	const args = {};
-	for (let i = 0; i < argv.length; i++) {
-		const match = /^--([a-z-]+)$/.exec(argv[i]);
-		if (!match) throw new Error(`Unexpected argument "${argv[i]}"`);
-		args[match[1]] = argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : 'true';
-	}
-	return args;
-}
-
-async function admin(simUrl, route, body) {
-	const response = await fetch(`${simUrl}/__simulator${route}`, {
-		method: body === undefined ? 'GET' : 'POST',
-		headers: body === undefined ? {} : { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const json = await response.json();
-	if (!response.ok) throw new Error(`simulator admin ${route}: ${response.status} ${JSON.stringify(json)}`);
-	return json;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Children: each measures one client in a fresh process and prints one JSON line.
 
-/** RSS of this process, and its high-water mark since the last reset (Linux), in bytes. */
-const memory = {
-	rss: () => process.memoryUsage().rss,
-	resetPeak() {
-		try {
-			fs.writeFileSync('/proc/self/clear_refs', '5');
-			return true;
-		} catch {
-			return false;
-		}
-	},
-	kernelPeak() {
-		try {
-			const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-			return match ? Number(match[1]) * 1024 : undefined;
-		} catch {
-			return undefined;
-		}
-	},
-};
-
-/**
- * Measures `work` from a baseline taken after warm-up and a full GC: RSS sampled every 10 ms, and
- * the kernel's high-water mark (VmHWM, reset at the baseline) so that no short peak is missed.
- */
-async function measured(work) {
-	global.gc?.();
-	await new Promise((resolve) => setTimeout(resolve, 50));
-	global.gc?.();
-	const baseline = memory.rss();
-	const peakReset = memory.resetPeak();
-	let sampled = baseline;
-	const sampler = setInterval(() => (sampled = Math.max(sampled, memory.rss())), 10);
-	const startedAt = performance.now();
-	const cpuBefore = process.cpuUsage();
-	let value;
-	try {
-		value = await work();
-	} finally {
-		clearInterval(sampler);
-	}
-	const wallMs = performance.now() - startedAt;
-	const cpu = process.cpuUsage(cpuBefore);
-	sampled = Math.max(sampled, memory.rss());
-	const kernel = peakReset ? memory.kernelPeak() : undefined;
-	const peak = Math.max(sampled, kernel ?? 0);
-	return {
-		value,
-		wallMs,
-		memory: {
-			// CPU time this process spent (user + system): unlike wall time, barely moved by other load.
-			cpuMs: (cpu.user + cpu.system) / 1000,
-			baselineRssMb: baseline / MiB,
-			peakRssMb: peak / MiB,
-			growthMb: (peak - baseline) / MiB,
-			sampledPeakRssMb: sampled / MiB,
-			kernelPeakRssMb: kernel === undefined ? null : kernel / MiB,
-		},
-	};
-}
-
-/** Runs the node in n8n's engine; the node's own time is what n8n records for it (executionTime). */
-async function runNode(engine, { simUrl, apiKey }, parameters, items) {
-	const result = await engine.runConvertly({ parameters, credentials: { apiKey, baseUrl: simUrl }, items }).done;
-	if (result.status !== 'success') throw new Error(`node run failed: ${result.error?.message} ${result.error?.description ?? ''}`);
-	const runData = result.run.data.resultData.runData;
-	return { items: result.items, nodeMs: runData.Node[0].executionTime, inputMs: runData.Input[0].executionTime };
-}
-
 const createParameters = (extra = {}) => ({ resource: 'job', operation: 'create', ...CREATE_FIELDS, compression: 82, ...extra });
-
-async function checkPatternFile(file, size) {
-	const { checkPattern } = require('../simulator');
-	const stat = fs.statSync(file);
-	if (stat.size !== size) return `size ${stat.size}, expected ${size}`;
-	let offset = 0;
-	for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 * MiB })) {
-		const bad = checkPattern(chunk, offset);
-		if (bad !== -1) return `byte ${offset + bad} breaks the pattern`;
-		offset += chunk.length;
-	}
-	return null;
-}
 
 const children = {
 	/** (e) node: Create with the big file (read into n8n's binary store by the Input node first). */
@@ -391,82 +296,11 @@ const children = {
 	},
 };
 
-async function childMain(mode, args) {
-	const result = await children[mode](args);
-	process.stdout.write(`\n${JSON.stringify(result)}\n`);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Parent: the simulator process, the children, checks, the table and the JSON.
 
-const running = new Set();
-let workDir;
-
-function cleanUp() {
-	for (const child of running) child.kill('SIGKILL');
-	running.clear();
-	if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-	workDir = undefined;
-}
-
-/** Spawns `node bench/files.js --child <mode>`; resolves to its JSON, with its own temp folders removed after. */
-async function child(mode, args) {
-	const own = fs.mkdtempSync(path.join(workDir, `${mode}-`));
-	fs.mkdirSync(path.join(own, 'tmp'));
-	fs.mkdirSync(path.join(own, 'n8n'));
-	try {
-		const proc = spawn(
-			process.execPath,
-			['--expose-gc', '--no-warnings', __filename, '--child', mode, '--args', JSON.stringify({ ...args, dir: own })],
-			{ stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: path.join(own, 'tmp'), N8N_USER_FOLDER: path.join(own, 'n8n') } },
-		);
-		running.add(proc);
-		let text = '';
-		proc.stdout.on('data', (chunk) => (text += chunk));
-		const code = await new Promise((resolve) => proc.once('exit', (exitCode, signal) => resolve(exitCode ?? signal)));
-		running.delete(proc);
-		if (code !== 0) throw new Error(`child ${mode} exited with ${code}: ${text.slice(-2000)}`);
-		return JSON.parse(text.trim().split('\n').pop());
-	} finally {
-		fs.rmSync(own, { recursive: true, force: true });
-	}
-}
-
-/** `npm run simulator` in its own process (its uploads in our temp folder), so its memory and CPU time are not the client's. */
-async function simulatorProcess() {
-	const fixture = path.join(workDir, 'fixture.json');
-	fs.writeFileSync(fixture, JSON.stringify({ jobs: [] }));
-	const tmp = path.join(workDir, 'simulator');
-	fs.mkdirSync(tmp);
-	const { simulatorProcess: start } = require('./simulator-process');
-	return await start(fixture, {
-		env: { ...process.env, TMPDIR: tmp },
-		onSpawn: (proc) => {
-			running.add(proc);
-			proc.once('exit', () => running.delete(proc));
-		},
-	});
-}
-
-async function writePatternFile(file, size) {
-	const { patternStream } = require('../simulator/results');
-	await pipeline(patternStream(size), fs.createWriteStream(file));
-}
-
-function spread(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return {
-		min: sorted[0],
-		max: sorted[sorted.length - 1],
-		median: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2,
-		runs: values,
-	};
-}
-
-function assertThat(condition, message) {
-	if (!condition) throw new Error(`Bench check failed: ${message}`);
-}
+const processes = benchProcesses(__filename);
+const { child } = processes;
 
 async function caseE(sim, common, file, size, rounds) {
 	const runs = [];
@@ -634,7 +468,7 @@ async function caseG(sim, common, rounds) {
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
-	if (args.child) return await childMain(args.child, JSON.parse(args.args));
+	if (args.child) return await childMain(children, args.child, JSON.parse(args.args));
 
 	const rounds = Number(args.rounds ?? 3);
 	const gRounds = Number(args['g-rounds'] ?? 2);
@@ -652,14 +486,7 @@ async function main() {
 	if (bavail * bsize < needed) {
 		throw new Error(`${tmpRoot} has ${((bavail * bsize) / GiB).toFixed(1)} GiB free; this benchmark needs about ${(needed / GiB).toFixed(1)} GiB`);
 	}
-	workDir = fs.mkdtempSync(path.join(tmpRoot, 'convertly-bench-files-'));
-	for (const signal of ['SIGINT', 'SIGTERM']) {
-		process.once(signal, () => {
-			cleanUp();
-			process.exit(130);
-		});
-	}
-	process.once('exit', cleanUp);
+	const workDir = processes.start(tmpRoot, 'convertly-bench-files-');
 
 	const { DEMO_API_KEY } = require('../simulator');
 	const results = {
@@ -668,7 +495,7 @@ async function main() {
 		machine: `${os.cpus().length} cores, ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at start`,
 		rounds: { e: rounds, f: rounds, g: gRounds },
 	};
-	const sim = await simulatorProcess();
+	const sim = await processes.simulatorProcess();
 	const common = { simUrl: sim.url, apiKey: DEMO_API_KEY };
 	try {
 		if (only.includes('e')) {
@@ -688,7 +515,7 @@ async function main() {
 		}
 	} finally {
 		await sim.stop();
-		cleanUp();
+		processes.cleanUp();
 	}
 	results.machineAfter = `load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at end`;
 
@@ -745,6 +572,6 @@ async function main() {
 
 main().catch((error) => {
 	process.stderr.write(`${error.stack ?? error}\n`);
-	cleanUp();
+	processes.cleanUp();
 	process.exit(1);
 });

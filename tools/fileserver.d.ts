@@ -1,7 +1,10 @@
 // Types for the static test file server (plain JS so that it may use Node built-ins).
 
 export interface ServedFile {
-	body: Uint8Array | string;
+	/** The bytes; or give `path` instead. */
+	body?: Uint8Array | string;
+	/** A file on disk, streamed on every request (for large files); instead of `body`. */
+	path?: string;
 	/** Content-Type (default application/octet-stream). */
 	type?: string;
 	/** Status to answer with (default 200). */

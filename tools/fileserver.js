@@ -4,10 +4,13 @@
 // Plain JS (like engine.js) so that it may use Node built-ins.
 'use strict';
 
+const fs = require('node:fs');
 const http = require('node:http');
+const { pipeline } = require('node:stream');
 
 /**
- * files: { '/photo.png': { body: Uint8Array | string, type?: string, status?: number, headers?: {} } }
+ * files: { '/photo.png': { body: Uint8Array | string, type?: string, status?: number, headers?: {} } },
+ * or { path: '/a/file/on/disk', … } to stream a file from disk instead of a body held in memory.
  * Files can be added or replaced later with serve(path, file).
  */
 async function startFileServer(files = {}) {
@@ -21,6 +24,18 @@ async function startFileServer(files = {}) {
 		if (!file) {
 			res.writeHead(404, { 'content-type': 'text/plain' });
 			res.end('Not found');
+			return;
+		}
+		if (file.path !== undefined) {
+			// A file on disk, streamed (a benchmark's 1 GiB input is never held in memory).
+			const size = fs.statSync(file.path).size;
+			res.writeHead(file.status ?? 200, {
+				'content-type': file.type ?? 'application/octet-stream',
+				'content-length': String(size),
+				...(file.headers ?? {}),
+			});
+			if (req.method === 'HEAD') return res.end();
+			pipeline(fs.createReadStream(file.path, { highWaterMark: 1024 * 1024 }), res, () => {});
 			return;
 		}
 		const body = Buffer.from(file.body);

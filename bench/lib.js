@@ -1,0 +1,271 @@
+'use strict';
+// What the file benchmarks (bench/files.js (e)–(g), bench/media.js (h)–(i)) share: arguments, the
+// simulator's admin routes, the RSS measurement of a client process, running the node in n8n's
+// engine, byte checks, and the parent's bookkeeping (a temp folder, the simulator in a process of
+// its own, one fresh child process per measured client, everything stopped and removed at the end).
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { pipeline } = require('node:stream/promises');
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function parseArgs(argv) {
+	const args = {};
+	for (let i = 0; i < argv.length; i++) {
+		const match = /^--([a-z-]+)$/.exec(argv[i]);
+		if (!match) throw new Error(`Unexpected argument "${argv[i]}"`);
+		args[match[1]] = argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : 'true';
+	}
+	return args;
+}
+
+async function admin(simUrl, route, body) {
+	const response = await fetch(`${simUrl}/__simulator${route}`, {
+		method: body === undefined ? 'GET' : 'POST',
+		headers: body === undefined ? {} : { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const json = await response.json();
+	if (!response.ok) throw new Error(`simulator admin ${route}: ${response.status} ${JSON.stringify(json)}`);
+	return json;
+}
+
+// ---------------------------------------------------------------------------------------------
+// In a child: measuring one client.
+
+/** RSS of this process, and its high-water mark since the last reset (Linux), in bytes. */
+const memory = {
+	rss: () => process.memoryUsage().rss,
+	resetPeak() {
+		try {
+			fs.writeFileSync('/proc/self/clear_refs', '5');
+			return true;
+		} catch {
+			return false;
+		}
+	},
+	kernelPeak() {
+		try {
+			const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+			return match ? Number(match[1]) * 1024 : undefined;
+		} catch {
+			return undefined;
+		}
+	},
+};
+
+/**
+ * Measures `work` from a baseline taken after warm-up and a full GC: RSS sampled every 10 ms, and
+ * the kernel's high-water mark (VmHWM, reset at the baseline) so that no short peak is missed.
+ * `work` gets a `peakSoFar()` that reads both at that moment (a phase's own peak).
+ */
+async function measured(work) {
+	global.gc?.();
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	global.gc?.();
+	// Where the memory is (V8 heap, Buffers and other memory outside it), at the baseline and at the highest sample.
+	const parts = (usage) => ({ heapUsedMb: usage.heapUsed / MiB, externalMb: usage.external / MiB, arrayBuffersMb: usage.arrayBuffers / MiB });
+	const baselineUsage = process.memoryUsage();
+	const baseline = baselineUsage.rss;
+	const peakReset = memory.resetPeak();
+	let sampled = baseline;
+	let sampledUsage = baselineUsage;
+	const sample = () => {
+		const usage = process.memoryUsage();
+		if (usage.rss > sampled) {
+			sampled = usage.rss;
+			sampledUsage = usage;
+		}
+	};
+	const sampler = setInterval(sample, 10);
+	const peakSoFar = () => {
+		sample();
+		const kernel = peakReset ? memory.kernelPeak() : undefined;
+		const peak = Math.max(sampled, kernel ?? 0);
+		return {
+			peakRssMb: peak / MiB,
+			growthMb: (peak - baseline) / MiB,
+			sampledPeakRssMb: sampled / MiB,
+			kernelPeakRssMb: kernel === undefined ? null : kernel / MiB,
+			atSampledPeak: parts(sampledUsage),
+		};
+	};
+	const startedAt = performance.now();
+	const cpuBefore = process.cpuUsage();
+	let value;
+	try {
+		value = await work({ peakSoFar });
+	} finally {
+		clearInterval(sampler);
+	}
+	const wallMs = performance.now() - startedAt;
+	const cpu = process.cpuUsage(cpuBefore);
+	const peak = peakSoFar();
+	return {
+		value,
+		wallMs,
+		memory: {
+			// CPU time this process spent (user + system): unlike wall time, barely moved by other load.
+			cpuMs: (cpu.user + cpu.system) / 1000,
+			baselineRssMb: baseline / MiB,
+			atBaseline: parts(baselineUsage),
+			...peak,
+		},
+	};
+}
+
+/** Runs the node in n8n's engine; the node's own time is what n8n records for it (executionTime). */
+async function runNode(engine, { simUrl, apiKey }, parameters, items) {
+	const result = await engine.runConvertly({ parameters, credentials: { apiKey, baseUrl: simUrl }, items }).done;
+	if (result.status !== 'success') throw new Error(`node run failed: ${result.error?.message} ${result.error?.description ?? ''}`);
+	const runData = result.run.data.resultData.runData;
+	return {
+		items: result.items,
+		nodeMs: runData.Node[0].executionTime,
+		nodeStartedAt: runData.Node[0].startTime,
+		inputMs: runData.Input[0].executionTime,
+	};
+}
+
+/** null when `file` is `size` bytes of the simulator's pattern (byte i = i % 251), else what is wrong. */
+async function checkPatternFile(file, size) {
+	const { checkPattern } = require('../simulator');
+	const stat = fs.statSync(file);
+	if (stat.size !== size) return `size ${stat.size}, expected ${size}`;
+	let offset = 0;
+	for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 * MiB })) {
+		const bad = checkPattern(chunk, offset);
+		if (bad !== -1) return `byte ${offset + bad} breaks the pattern`;
+		offset += chunk.length;
+	}
+	return null;
+}
+
+async function writePatternFile(file, size) {
+	const { patternStream } = require('../simulator/results');
+	await pipeline(patternStream(size), fs.createWriteStream(file));
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the parent.
+
+function spread(values) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return {
+		min: sorted[0],
+		max: sorted[sorted.length - 1],
+		median: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2,
+		runs: values,
+	};
+}
+
+function assertThat(condition, message) {
+	if (!condition) throw new Error(`Bench check failed: ${message}`);
+}
+
+/**
+ * The parent's bookkeeping for `script` (the file whose `--child <mode>` runs a client): a temp
+ * folder, child processes tracked so that a crash or Ctrl-C kills them, and both removed by
+ * cleanUp(), which also runs on exit, SIGINT and SIGTERM.
+ */
+function benchProcesses(script) {
+	const running = new Set();
+	let workDir;
+
+	function track(proc) {
+		running.add(proc);
+		proc.once('exit', () => running.delete(proc));
+		return proc;
+	}
+
+	function cleanUp() {
+		for (const proc of running) proc.kill('SIGKILL');
+		running.clear();
+		if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+		workDir = undefined;
+	}
+
+	/** Creates the temp folder (under `root`) and installs the clean-up; returns the folder. */
+	function start(root, prefix) {
+		workDir = fs.mkdtempSync(path.join(root, prefix));
+		for (const signal of ['SIGINT', 'SIGTERM']) {
+			process.once(signal, () => {
+				cleanUp();
+				process.exit(130);
+			});
+		}
+		process.once('exit', cleanUp);
+		return workDir;
+	}
+
+	/** Spawns `node <script> --child <mode>`; resolves to its JSON, with its own temp folders removed after. */
+	async function child(mode, args) {
+		const own = fs.mkdtempSync(path.join(workDir, `${mode}-`));
+		fs.mkdirSync(path.join(own, 'tmp'));
+		fs.mkdirSync(path.join(own, 'n8n'));
+		try {
+			const proc = track(
+				spawn(process.execPath, ['--expose-gc', '--no-warnings', script, '--child', mode, '--args', JSON.stringify({ ...args, dir: own })], {
+					stdio: ['ignore', 'pipe', 'inherit'],
+					env: { ...process.env, TMPDIR: path.join(own, 'tmp'), N8N_USER_FOLDER: path.join(own, 'n8n') },
+				}),
+			);
+			let text = '';
+			proc.stdout.on('data', (chunk) => (text += chunk));
+			const code = await new Promise((resolve) => proc.once('exit', (exitCode, signal) => resolve(exitCode ?? signal)));
+			if (code !== 0) throw new Error(`child ${mode} exited with ${code}: ${text.slice(-2000)}`);
+			return JSON.parse(text.trim().split('\n').pop());
+		} finally {
+			fs.rmSync(own, { recursive: true, force: true });
+		}
+	}
+
+	/** `npm run simulator` in its own process (its uploads in our temp folder), so its memory and CPU time are not the client's. */
+	async function simulatorProcess() {
+		const fixture = path.join(workDir, 'fixture.json');
+		fs.writeFileSync(fixture, JSON.stringify({ jobs: [] }));
+		const tmp = path.join(workDir, 'simulator');
+		fs.mkdirSync(tmp);
+		const { simulatorProcess: startSimulator } = require('./simulator-process');
+		return await startSimulator(fixture, { env: { ...process.env, TMPDIR: tmp }, onSpawn: track });
+	}
+
+	return {
+		start,
+		cleanUp,
+		child,
+		track,
+		simulatorProcess,
+		get workDir() {
+			return workDir;
+		},
+	};
+}
+
+/** In a child: runs `children[mode]` and prints its JSON as the last line of stdout. */
+async function childMain(children, mode, args) {
+	const result = await children[mode](args);
+	process.stdout.write(`\n${JSON.stringify(result)}\n`);
+}
+
+module.exports = {
+	MiB,
+	GiB,
+	out,
+	parseArgs,
+	admin,
+	memory,
+	measured,
+	runNode,
+	checkPatternFile,
+	writePatternFile,
+	spread,
+	assertThat,
+	benchProcesses,
+	childMain,
+};
