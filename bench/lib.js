@@ -1,12 +1,14 @@
 'use strict';
-// What the file benchmarks (bench/files.js (e)–(g), bench/media.js (h)–(i)) share: arguments, the
-// simulator's admin routes, the RSS measurement of a client process, running the node in n8n's
-// engine, byte checks, and the parent's bookkeeping (a temp folder, the simulator in a process of
-// its own, one fresh child process per measured client, everything stopped and removed at the end).
+// What the file benchmarks (bench/files.js (e)–(g), bench/media.js (h)–(i), bench/storage.js
+// (j)–(k)) share: arguments, the simulator's admin routes, the RSS measurement of a client process,
+// running the node in n8n's engine, byte checks, and the parent's bookkeeping (a temp folder, the
+// simulator in a process of its own, one fresh child process per measured client, everything
+// stopped and removed at the end).
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const { createHash } = require('node:crypto');
 const { pipeline } = require('node:stream/promises');
 
 const MiB = 1024 * 1024;
@@ -62,8 +64,9 @@ const memory = {
  * Measures `work` from a baseline taken after warm-up and a full GC: RSS sampled every 10 ms, and
  * the kernel's high-water mark (VmHWM, reset at the baseline) so that no short peak is missed.
  * `work` gets a `peakSoFar()` that reads both at that moment (a phase's own peak).
+ * `parts: false` leaves out where the memory is (atBaseline, atSampledPeak), as bench/storage.js reports.
  */
-async function measured(work) {
+async function measured(work, { parts: withParts = true } = {}) {
 	global.gc?.();
 	await new Promise((resolve) => setTimeout(resolve, 50));
 	global.gc?.();
@@ -91,7 +94,7 @@ async function measured(work) {
 			growthMb: (peak - baseline) / MiB,
 			sampledPeakRssMb: sampled / MiB,
 			kernelPeakRssMb: kernel === undefined ? null : kernel / MiB,
-			atSampledPeak: parts(sampledUsage),
+			...(withParts ? { atSampledPeak: parts(sampledUsage) } : {}),
 		};
 	};
 	const startedAt = performance.now();
@@ -112,7 +115,7 @@ async function measured(work) {
 			// CPU time this process spent (user + system): unlike wall time, barely moved by other load.
 			cpuMs: (cpu.user + cpu.system) / 1000,
 			baselineRssMb: baseline / MiB,
-			atBaseline: parts(baselineUsage),
+			...(withParts ? { atBaseline: parts(baselineUsage) } : {}),
 			...peak,
 		},
 	};
@@ -148,6 +151,17 @@ async function checkPatternFile(file, size) {
 async function writePatternFile(file, size) {
 	const { patternStream } = require('../simulator/results');
 	await pipeline(patternStream(size), fs.createWriteStream(file));
+}
+
+/** The size and sha256 (hex) of a file, read in 4 MiB chunks. */
+async function sha256File(file) {
+	const hash = createHash('sha256');
+	let bytes = 0;
+	for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 * MiB })) {
+		hash.update(chunk);
+		bytes += chunk.length;
+	}
+	return { bytes, sha256: hash.digest('hex') };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,6 +278,7 @@ module.exports = {
 	runNode,
 	checkPatternFile,
 	writePatternFile,
+	sha256File,
 	spread,
 	assertThat,
 	benchProcesses,

@@ -44,6 +44,7 @@ const {
 	measured,
 	runNode,
 	writePatternFile,
+	sha256File,
 	spread,
 	assertThat,
 	benchProcesses,
@@ -131,16 +132,6 @@ function watchHttp(onResponse) {
 			dc.unsubscribe('http.client.response.finish', onFinish);
 		},
 	};
-}
-
-async function sha256File(file) {
-	const hash = crypto.createHash('sha256');
-	let bytes = 0;
-	for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 * MiB })) {
-		hash.update(chunk);
-		bytes += chunk.length;
-	}
-	return { bytes, sha256: hash.digest('hex') };
 }
 
 const sha256 = (buffer) => crypto.createHash('sha256').update(buffer).digest('hex');

@@ -22,120 +22,32 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
-const { createHash } = require('node:crypto');
-const { pipeline } = require('node:stream/promises');
+const {
+	MiB,
+	GiB,
+	out,
+	parseArgs,
+	admin,
+	measured,
+	runNode,
+	writePatternFile,
+	sha256File,
+	spread,
+	assertThat,
+	benchProcesses,
+	childMain,
+} = require('./lib');
 
 const RESULTS_DIR = path.join(__dirname, 'results');
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
 const K_FILES = 10_000;
 const PAGE_SIZE = 100; // LIST_LIMITS.pageSize in nodes/Convertly/actions/common.descriptions.ts
 const WARM_UP_BYTES = 9 * MiB; // above the node's 8 MiB switch: the warm-up takes the 3-step path too
 const UPLOAD_MIME = 'video/mp4';
-const out = (line = '') => process.stdout.write(`${line}\n`);
-
-// ---------------------------------------------------------------------------------------------
-// Shared by parent and children (small local copies of what bench/files.js does; it exports nothing).
-
-function parseArgs(argv) {
-	const args = {};
-	for (let i = 0; i < argv.length; i++) {
-		const match = /^--([a-z-]+)$/.exec(argv[i]);
-		if (!match) throw new Error(`Unexpected argument "${argv[i]}"`);
-		args[match[1]] = argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : 'true';
-	}
-	return args;
-}
-
-async function admin(simUrl, route, body) {
-	const response = await fetch(`${simUrl}/__simulator${route}`, {
-		method: body === undefined ? 'GET' : 'POST',
-		headers: body === undefined ? {} : { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const json = await response.json();
-	if (!response.ok) throw new Error(`simulator admin ${route}: ${response.status} ${JSON.stringify(json)}`);
-	return json;
-}
-
-async function writePatternFile(file, size) {
-	const { patternStream } = require('../simulator/results');
-	await pipeline(patternStream(size), fs.createWriteStream(file));
-}
-
-async function sha256File(file) {
-	const hash = createHash('sha256');
-	for await (const chunk of fs.createReadStream(file, { highWaterMark: 4 * MiB })) hash.update(chunk);
-	return hash.digest('hex');
-}
+// This benchmark's JSON has no V8 heap / external breakdown of the memory (see measured() in lib.js).
+const measuredRss = (work) => measured(work, { parts: false });
 
 // ---------------------------------------------------------------------------------------------
 // Children: each measures one client in a fresh process and prints one JSON line.
-
-const memory = {
-	rss: () => process.memoryUsage().rss,
-	resetPeak() {
-		try {
-			fs.writeFileSync('/proc/self/clear_refs', '5');
-			return true;
-		} catch {
-			return false;
-		}
-	},
-	kernelPeak() {
-		try {
-			const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-			return match ? Number(match[1]) * 1024 : undefined;
-		} catch {
-			return undefined;
-		}
-	},
-};
-
-/** `work` measured from a baseline after warm-up and GC: RSS sampled every 10 ms plus VmHWM (reset at the baseline). */
-async function measured(work) {
-	global.gc?.();
-	await new Promise((resolve) => setTimeout(resolve, 50));
-	global.gc?.();
-	const baseline = memory.rss();
-	const peakReset = memory.resetPeak();
-	let sampled = baseline;
-	const sampler = setInterval(() => (sampled = Math.max(sampled, memory.rss())), 10);
-	const startedAt = performance.now();
-	const cpuBefore = process.cpuUsage();
-	let value;
-	try {
-		value = await work();
-	} finally {
-		clearInterval(sampler);
-	}
-	const wallMs = performance.now() - startedAt;
-	const cpu = process.cpuUsage(cpuBefore);
-	sampled = Math.max(sampled, memory.rss());
-	const kernel = peakReset ? memory.kernelPeak() : undefined;
-	const peak = Math.max(sampled, kernel ?? 0);
-	return {
-		value,
-		wallMs,
-		memory: {
-			cpuMs: (cpu.user + cpu.system) / 1000,
-			baselineRssMb: baseline / MiB,
-			peakRssMb: peak / MiB,
-			growthMb: (peak - baseline) / MiB,
-			sampledPeakRssMb: sampled / MiB,
-			kernelPeakRssMb: kernel === undefined ? null : kernel / MiB,
-		},
-	};
-}
-
-/** Runs the node in n8n's engine; the node's own time is n8n's executionTime for it. */
-async function runNode(engine, { simUrl, apiKey }, parameters, items) {
-	const result = await engine.runConvertly({ parameters, credentials: { apiKey, baseUrl: simUrl }, items }).done;
-	if (result.status !== 'success') throw new Error(`node run failed: ${result.error?.message} ${result.error?.description ?? ''}`);
-	const runData = result.run.data.resultData.runData;
-	return { items: result.items, nodeMs: runData.Node[0].executionTime, inputMs: runData.Input[0].executionTime };
-}
 
 const uploadParameters = { resource: 'file', operation: 'upload', binaryPropertyName: 'data' };
 const getAllParameters = { resource: 'file', operation: 'getAll', returnAll: true };
@@ -150,7 +62,7 @@ const children = {
 		await runNode(engine, args, uploadParameters, [item(warm, 'warm-up.mp4')]);
 		fs.rmSync(warm, { force: true });
 		await admin(args.simUrl, '/reset', {});
-		const { value, wallMs, memory: mem } = await measured(() => runNode(engine, args, uploadParameters, [item(args.file, 'input.mp4')]));
+		const { value, wallMs, memory: mem } = await measuredRss(() => runNode(engine, args, uploadParameters, [item(args.file, 'input.mp4')]));
 		const stored = value.items[0]?.json ?? {};
 		return { nodeMs: value.nodeMs, inputNodeMs: value.inputMs, workflowMs: wallMs, fileId: stored.id, sizeBytes: stored.size_bytes ?? stored.sizeBytes, ...mem };
 	},
@@ -196,7 +108,7 @@ const children = {
 		await upload(warm, 'warm-up.mp4');
 		fs.rmSync(warm, { force: true });
 		await admin(args.simUrl, '/reset', {});
-		const { value, wallMs, memory: mem } = await measured(() => upload(args.file, 'input.mp4'));
+		const { value, wallMs, memory: mem } = await measuredRss(() => upload(args.file, 'input.mp4'));
 		await dispatcher.close();
 		return { variant: `${args.readKiB} KiB reads`, rawMs: wallMs, fileId: value.file?.id, sizeBytes: value.file?.size_bytes ?? value.file?.sizeBytes, ...mem };
 	},
@@ -208,7 +120,7 @@ const children = {
 		await runNode(engine, args, getAllParameters, [{}]);
 		await admin(args.simUrl, '/reset', {});
 		await admin(args.simUrl, '/storage/seed', { count: args.count });
-		const { value, wallMs, memory: mem } = await measured(() => runNode(engine, args, getAllParameters, [{}]));
+		const { value, wallMs, memory: mem } = await measuredRss(() => runNode(engine, args, getAllParameters, [{}]));
 		const ids = value.items.map((entry) => entry.json.id);
 		return { nodeMs: value.nodeMs, workflowMs: wallMs, items: ids.length, distinct: new Set(ids).size, firstId: ids[0], lastId: ids[ids.length - 1], ...mem };
 	},
@@ -233,7 +145,7 @@ const children = {
 		await listAll();
 		await admin(args.simUrl, '/reset', {});
 		await admin(args.simUrl, '/storage/seed', { count: args.count });
-		const { value, wallMs, memory: mem } = await measured(listAll);
+		const { value, wallMs, memory: mem } = await measuredRss(listAll);
 		await dispatcher.close();
 		const ids = value.map((file) => file.id);
 		return { rawMs: wallMs, items: ids.length, distinct: new Set(ids).size, firstId: ids[0], lastId: ids[ids.length - 1], ...mem };
@@ -243,63 +155,8 @@ const children = {
 // ---------------------------------------------------------------------------------------------
 // Parent: the simulator process, the children, checks, the table and the JSON.
 
-const running = new Set();
-let workDir;
-
-function cleanUp() {
-	for (const proc of running) proc.kill('SIGKILL');
-	running.clear();
-	if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-	workDir = undefined;
-}
-
-/** Spawns `node bench/storage.js --child <mode>` with temp folders of its own (removed after); resolves to its JSON. */
-async function child(mode, args) {
-	const own = fs.mkdtempSync(path.join(workDir, `${mode}-`));
-	fs.mkdirSync(path.join(own, 'tmp'));
-	fs.mkdirSync(path.join(own, 'n8n'));
-	try {
-		const proc = spawn(
-			process.execPath,
-			['--expose-gc', '--no-warnings', __filename, '--child', mode, '--args', JSON.stringify({ ...args, dir: own })],
-			{ stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: path.join(own, 'tmp'), N8N_USER_FOLDER: path.join(own, 'n8n') } },
-		);
-		running.add(proc);
-		let text = '';
-		proc.stdout.on('data', (chunk) => (text += chunk));
-		const code = await new Promise((resolve) => proc.once('exit', (exitCode, signal) => resolve(exitCode ?? signal)));
-		running.delete(proc);
-		if (code !== 0) throw new Error(`child ${mode} exited with ${code}: ${text.slice(-2000)}`);
-		return JSON.parse(text.trim().split('\n').pop());
-	} finally {
-		fs.rmSync(own, { recursive: true, force: true });
-	}
-}
-
-async function simulatorProcess() {
-	const fixture = path.join(workDir, 'fixture.json');
-	fs.writeFileSync(fixture, JSON.stringify({ jobs: [] }));
-	const tmp = path.join(workDir, 'simulator');
-	fs.mkdirSync(tmp);
-	const { simulatorProcess: start } = require('./simulator-process');
-	return await start(fixture, {
-		env: { ...process.env, TMPDIR: tmp },
-		onSpawn: (proc) => {
-			running.add(proc);
-			proc.once('exit', () => running.delete(proc));
-		},
-	});
-}
-
-function spread(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return { min: sorted[0], max: sorted[sorted.length - 1], median: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, runs: values };
-}
-
-function assertThat(condition, message) {
-	if (!condition) throw new Error(`Bench check failed: ${message}`);
-}
+const processes = benchProcesses(__filename);
+const { child } = processes;
 
 /** The simulator's view of the one 3-step upload just made: bytes, sha256, no key at storage, one stored file. */
 async function checkUpload(sim, label, size, sha256, result) {
@@ -330,7 +187,7 @@ async function checkUpload(sim, label, size, sha256, result) {
 
 async function caseJ(sim, common, file, size, rounds) {
 	out('  hashing the input file …');
-	const sha256 = await sha256File(file);
+	const { sha256 } = await sha256File(file);
 	const runs = [];
 	for (let round = 0; round < rounds; round++) {
 		const node = await child('jNode', { ...common, file });
@@ -425,11 +282,7 @@ async function caseK(sim, common, rounds) {
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
-	if (args.child) {
-		const result = await children[args.child](JSON.parse(args.args));
-		process.stdout.write(`\n${JSON.stringify(result)}\n`);
-		return;
-	}
+	if (args.child) return await childMain(children, args.child, JSON.parse(args.args));
 
 	const rounds = Number(args.rounds ?? 3);
 	const only = (args.only ?? 'j,k').split(',');
@@ -443,14 +296,7 @@ async function main() {
 	if (bavail * bsize < needed) {
 		throw new Error(`${tmpRoot} has ${((bavail * bsize) / GiB).toFixed(1)} GiB free; this benchmark needs about ${(needed / GiB).toFixed(1)} GiB`);
 	}
-	workDir = fs.mkdtempSync(path.join(tmpRoot, 'convertly-bench-storage-'));
-	for (const signal of ['SIGINT', 'SIGTERM']) {
-		process.once(signal, () => {
-			cleanUp();
-			process.exit(130);
-		});
-	}
-	process.once('exit', cleanUp);
+	const workDir = processes.start(tmpRoot, 'convertly-bench-storage-');
 
 	const { DEMO_API_KEY } = require('../simulator');
 	const results = {
@@ -459,7 +305,7 @@ async function main() {
 		machine: `${os.cpus().length} cores, ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at start`,
 		rounds,
 	};
-	const sim = await simulatorProcess();
+	const sim = await processes.simulatorProcess();
 	const common = { simUrl: sim.url, apiKey: DEMO_API_KEY };
 	try {
 		if (only.includes('j')) {
@@ -475,7 +321,7 @@ async function main() {
 		}
 	} finally {
 		await sim.stop();
-		cleanUp();
+		processes.cleanUp();
 	}
 	results.machineAfter = `load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at end`;
 
@@ -516,6 +362,6 @@ async function main() {
 
 main().catch((error) => {
 	process.stderr.write(`${error.stack ?? error}\n`);
-	cleanUp();
+	processes.cleanUp();
 	process.exit(1);
 });
