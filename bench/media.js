@@ -32,7 +32,6 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const {
@@ -50,6 +49,7 @@ const {
 	benchProcesses,
 	childMain,
 } = require('./lib');
+const { listeningProcess } = require('./simulator-process');
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 
@@ -382,26 +382,8 @@ const processes = benchProcesses(__filename);
 const { child } = processes;
 
 async function fileServerProcess(table) {
-	const proc = processes.track(
-		spawn(process.execPath, [__filename, '--serve', JSON.stringify(table)], { stdio: ['ignore', 'pipe', 'inherit'] }),
-	);
-	const exited = new Promise((resolve) => proc.once('exit', resolve));
-	const url = await new Promise((resolve, reject) => {
-		let text = '';
-		proc.stdout.on('data', (chunk) => {
-			text += chunk;
-			const match = /listening on (http:\/\/\S+)/.exec(text);
-			if (match) resolve(match[1]);
-		});
-		proc.once('exit', (code) => reject(new Error(`file server exited with ${code}`)));
-	});
-	return {
-		url,
-		async stop() {
-			if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-			await exited;
-		},
-	};
+	const { url, stop } = await listeningProcess('file server', [__filename, '--serve', JSON.stringify(table)], { onSpawn: processes.track });
+	return { url, stop };
 }
 
 /** The pattern file's sha256 and the derived result's size and sha256 (what the simulator must send back). */
