@@ -37,11 +37,19 @@ const {
 	writePatternFile,
 	spread,
 	assertThat,
+	throughputSummary,
+	checkFreeSpace,
+	resultsHead,
+	machineAfter,
+	fmt,
+	range,
+	printTable,
+	writeResults,
 	benchProcesses,
 	childMain,
+	runMain,
 } = require('./lib');
 
-const RESULTS_DIR = path.join(__dirname, 'results');
 
 // --g-items N (a quick try) reaches the children through the environment.
 let G_ITEMS = Number(process.env.CONVERTLY_BENCH_G_ITEMS ?? 100);
@@ -331,34 +339,10 @@ async function caseE(sim, common, file, size, rounds) {
 		const cpu = [node, ...rawClients].map((client) => (client.cpuMs / 1000).toFixed(1)).join(' / ');
 		out(`  (e) round ${round + 1}: node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}), node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node / formData / streamed ${cpu}`);
 	}
-	return summarise(size, runs, {
+	return throughputSummary(size, runs, {
 		method:
 			'node: Create (no wait) of one item whose file is in n8n\'s filesystem binary store, timed by n8n\'s executionTime of the node; raw: the faster of two undici request() clients on one connection, undici FormData with a file-backed Blob (fs.openAsBlob) and a hand-written multipart body streaming the file from disk in 1 MiB reads; each in a fresh process, simulator in another; RSS growth from a baseline after a warm-up run and GC (n8n-core loaded), peak = max(10 ms samples, VmHWM reset at the baseline), over the whole workflow (the Input node copying the file into n8n included)',
 	});
-}
-
-/** Both clients' best throughput over the rounds (as bench/run.js (c) does), each run's ratio for the spread. */
-function summarise(size, runs, { method }) {
-	const nodeMBps = Math.max(...runs.map((run) => run.nodeMBps));
-	const rawMBps = Math.max(...runs.map((run) => run.rawMBps));
-	const growth = spread(runs.map((run) => run.node.growthMb));
-	return {
-		bytes: size,
-		runs,
-		nodeMBps,
-		rawMBps,
-		ratio: nodeMBps / rawMBps,
-		ratioPerRound: spread(runs.map((run) => run.ratio)),
-		// CPU seconds each client spent per GiB (the chosen raw client): steadier than wall time on a shared machine.
-		cpuSecondsPerGiB: {
-			node: spread(runs.map((run) => run.node.cpuMs / 1000 / (size / GiB))),
-			raw: spread(runs.map((run) => run.raw.cpuMs / 1000 / (size / GiB))),
-		},
-		growthMb: growth,
-		method,
-		target: 'growthMb < 100 in every run; best node throughput / best raw throughput >= 0.7',
-		pass: growth.max < 100 && nodeMBps / rawMBps >= 0.7,
-	};
 }
 
 async function caseF(sim, common, size, rounds) {
@@ -383,7 +367,7 @@ async function caseF(sim, common, size, rounds) {
 		runs.push({ node, raw, nodeMBps, rawMBps, ratio: nodeMBps / rawMBps });
 		out(`  (f) round ${round + 1}: node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s, node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node / raw ${(node.cpuMs / 1000).toFixed(1)} / ${(raw.cpuMs / 1000).toFixed(1)}`);
 	}
-	return summarise(size, runs, {
+	return throughputSummary(size, runs, {
 		method:
 			'node: Get with Download Result Files (one job read + the download streamed into n8n\'s filesystem binary store), timed by n8n\'s executionTime; raw: undici request() reading the job, then a GET piped to a file; bytes of both checked against the pattern afterwards',
 	});
@@ -481,18 +465,12 @@ async function main() {
 	const full = G_ITEMS === 100 && size === GiB && ['e', 'f', 'g'].every((name) => only.includes(name)) && rounds >= 2 && gRounds >= 2;
 
 	const tmpRoot = os.tmpdir();
-	const { bavail, bsize } = fs.statfsSync(tmpRoot);
-	const needed = (only.includes('e') ? 3 : 0) * size + (only.includes('f') ? 2 : 0) * size + GiB;
-	if (bavail * bsize < needed) {
-		throw new Error(`${tmpRoot} has ${((bavail * bsize) / GiB).toFixed(1)} GiB free; this benchmark needs about ${(needed / GiB).toFixed(1)} GiB`);
-	}
+	checkFreeSpace(tmpRoot, (only.includes('e') ? 3 : 0) * size + (only.includes('f') ? 2 : 0) * size + GiB);
 	const workDir = processes.start(tmpRoot, 'convertly-bench-files-');
 
 	const { DEMO_API_KEY } = require('../simulator');
 	const results = {
-		date: new Date().toISOString(),
-		node: process.version,
-		machine: `${os.cpus().length} cores, ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at start`,
+		...resultsHead(),
 		rounds: { e: rounds, f: rounds, g: gRounds },
 	};
 	const sim = await processes.simulatorProcess();
@@ -517,10 +495,8 @@ async function main() {
 		await sim.stop();
 		processes.cleanUp();
 	}
-	results.machineAfter = `load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at end`;
+	results.machineAfter = machineAfter();
 
-	const fmt = (value, digits = 2) => (typeof value === 'number' ? value.toFixed(digits) : String(value));
-	const range = (s, digits = 2, unit = '') => (s.min === s.max ? `${fmt(s.min, digits)}${unit}` : `${fmt(s.min, digits)}–${fmt(s.max, digits)}${unit}`);
 	const rows = [];
 	const sizeLabel = size === GiB ? '1 GiB' : `${(size / MiB).toFixed(0)} MiB`;
 	for (const [key, label] of [
@@ -559,19 +535,8 @@ async function main() {
 			true,
 		]);
 	}
-	out();
-	out('| case | measured | target | met |');
-	out('|---|---|---|---|');
-	for (const [name, measuredText, target, pass] of rows) out(`| ${name} | ${measuredText} | ${target} | ${pass ? 'yes' : 'NO'} |`);
-
-	fs.mkdirSync(RESULTS_DIR, { recursive: true });
-	const target = path.join(RESULTS_DIR, full ? 'files-latest.json' : 'files-partial.json');
-	fs.writeFileSync(target, `${JSON.stringify(results, null, 2)}\n`);
-	out(`\nWrote ${path.relative(process.cwd(), target)}`);
+	printTable(rows);
+	writeResults('files', full, results);
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error.stack ?? error}\n`);
-	processes.cleanUp();
-	process.exit(1);
-});
+runMain(main, processes);

@@ -6,11 +6,13 @@
 // stopped and removed at the end).
 
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { pipeline } = require('node:stream/promises');
 
+const RESULTS_DIR = path.join(__dirname, 'results');
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -183,6 +185,77 @@ function assertThat(condition, message) {
 }
 
 /**
+ * A throughput case over its rounds ((e), (f), (j)): both clients' best throughput (as bench/run.js
+ * (c) does), each run's ratio for the spread, CPU seconds per GiB, the node's RSS growth. `head`
+ * (e.g. { sha256 }) goes right after `bytes`.
+ */
+function throughputSummary(size, runs, { method, ...head }) {
+	const nodeMBps = Math.max(...runs.map((run) => run.nodeMBps));
+	const rawMBps = Math.max(...runs.map((run) => run.rawMBps));
+	const growth = spread(runs.map((run) => run.node.growthMb));
+	return {
+		bytes: size,
+		...head,
+		runs,
+		nodeMBps,
+		rawMBps,
+		ratio: nodeMBps / rawMBps,
+		ratioPerRound: spread(runs.map((run) => run.ratio)),
+		// CPU seconds each client spent per GiB (the chosen raw client): steadier than wall time on a shared machine.
+		cpuSecondsPerGiB: {
+			node: spread(runs.map((run) => run.node.cpuMs / 1000 / (size / GiB))),
+			raw: spread(runs.map((run) => run.raw.cpuMs / 1000 / (size / GiB))),
+		},
+		growthMb: growth,
+		method,
+		target: 'growthMb < 100 in every run; best node throughput / best raw throughput >= 0.7',
+		pass: growth.max < 100 && nodeMBps / rawMBps >= 0.7,
+	};
+}
+
+/** Throws unless `root` has `needed` bytes free. */
+function checkFreeSpace(root, needed) {
+	const { bavail, bsize } = fs.statfsSync(root);
+	if (bavail * bsize < needed) {
+		throw new Error(`${root} has ${((bavail * bsize) / GiB).toFixed(1)} GiB free; this benchmark needs about ${(needed / GiB).toFixed(1)} GiB`);
+	}
+}
+
+const loadAverages = () => `load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`;
+
+/** The head of a results JSON: the date, Node.js and the machine with its load at the start. */
+function resultsHead() {
+	return {
+		date: new Date().toISOString(),
+		node: process.version,
+		machine: `${os.cpus().length} cores, ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, ${loadAverages()} at start`,
+	};
+}
+
+/** For `results.machineAfter`. */
+const machineAfter = () => `${loadAverages()} at end`;
+
+const fmt = (value, digits = 2) => (typeof value === 'number' ? value.toFixed(digits) : String(value));
+/** A spread() as "min–max" (or one value when they are equal). */
+const range = (s, digits = 2, unit = '') => (s.min === s.max ? `${fmt(s.min, digits)}${unit}` : `${fmt(s.min, digits)}–${fmt(s.max, digits)}${unit}`);
+
+/** Prints rows of [case, measured, target, met] as a Markdown table. */
+function printTable(rows) {
+	out();
+	out('| case | measured | target | met |');
+	out('|---|---|---|---|');
+	for (const [name, measuredText, target, pass] of rows) out(`| ${name} | ${measuredText} | ${target} | ${pass ? 'yes' : 'NO'} |`);
+}
+
+/** Writes bench/results/<name>-latest.json for a full run, <name>-partial.json for any other. */
+function writeResults(name, full, results) {
+	fs.mkdirSync(RESULTS_DIR, { recursive: true });
+	const target = path.join(RESULTS_DIR, full ? `${name}-latest.json` : `${name}-partial.json`);
+	fs.writeFileSync(target, `${JSON.stringify(results, null, 2)}\n`);
+	out(`\nWrote ${path.relative(process.cwd(), target)}`);
+}
+
+/**
  * The parent's bookkeeping for `script` (the file whose `--child <mode>` runs a client): a temp
  * folder, child processes tracked so that a crash or Ctrl-C kills them, and both removed by
  * cleanUp(), which also runs on exit, SIGINT and SIGTERM.
@@ -267,6 +340,15 @@ async function childMain(children, mode, args) {
 	process.stdout.write(`\n${JSON.stringify(result)}\n`);
 }
 
+/** Runs a script's `main`; on an error prints it, stops `processes` (see benchProcesses) and exits 1. */
+function runMain(main, processes) {
+	main().catch((error) => {
+		process.stderr.write(`${error.stack ?? error}\n`);
+		processes.cleanUp();
+		process.exit(1);
+	});
+}
+
 module.exports = {
 	MiB,
 	GiB,
@@ -281,6 +363,15 @@ module.exports = {
 	sha256File,
 	spread,
 	assertThat,
+	throughputSummary,
+	checkFreeSpace,
+	resultsHead,
+	machineAfter,
+	fmt,
+	range,
+	printTable,
+	writeResults,
 	benchProcesses,
 	childMain,
+	runMain,
 };

@@ -46,12 +46,19 @@ const {
 	sha256File,
 	spread,
 	assertThat,
+	checkFreeSpace,
+	resultsHead,
+	machineAfter,
+	fmt,
+	range,
+	printTable,
+	writeResults,
 	benchProcesses,
 	childMain,
+	runMain,
 } = require('./lib');
 const { listeningProcess } = require('./simulator-process');
 
-const RESULTS_DIR = path.join(__dirname, 'results');
 
 // (h)
 const H_ITEM_BYTES = MiB;
@@ -592,19 +599,13 @@ async function main() {
 	const full = only.includes('h') && only.includes('i') && hItems === 100 && size === GiB && hRounds >= 2 && rounds >= 2;
 
 	const tmpRoot = os.tmpdir();
-	const { bavail, bsize } = fs.statfsSync(tmpRoot);
 	// The input, the simulator's copy, n8n's copy, the result in n8n and a raw client's copy.
-	const needed = only.includes('i') ? 5 * size : GiB;
-	if (bavail * bsize < needed) {
-		throw new Error(`${tmpRoot} has ${((bavail * bsize) / GiB).toFixed(1)} GiB free; this benchmark needs about ${(needed / GiB).toFixed(1)} GiB`);
-	}
+	checkFreeSpace(tmpRoot, only.includes('i') ? 5 * size : GiB);
 	const workDir = processes.start(tmpRoot, 'convertly-bench-media-');
 
 	const { DEMO_API_KEY } = require('../simulator');
 	const results = {
-		date: new Date().toISOString(),
-		node: process.version,
-		machine: `${os.cpus().length} cores, ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at start`,
+		...resultsHead(),
 		rounds: { h: hRounds, i: rounds },
 	};
 	const sim = await processes.simulatorProcess();
@@ -631,10 +632,8 @@ async function main() {
 		await sim.stop();
 		processes.cleanUp();
 	}
-	results.machineAfter = `load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at end`;
+	results.machineAfter = machineAfter();
 
-	const fmt = (value, digits = 2) => (typeof value === 'number' ? value.toFixed(digits) : String(value));
-	const range = (s, digits = 2, unit = '') => (s.min === s.max ? `${fmt(s.min, digits)}${unit}` : `${fmt(s.min, digits)}–${fmt(s.max, digits)}${unit}`);
 	const rows = [];
 	if (results.h) {
 		const r = results.h;
@@ -680,19 +679,8 @@ async function main() {
 			true,
 		]);
 	}
-	out();
-	out('| case | measured | target | met |');
-	out('|---|---|---|---|');
-	for (const [name, measuredText, target, pass] of rows) out(`| ${name} | ${measuredText} | ${target} | ${pass ? 'yes' : 'NO'} |`);
-
-	fs.mkdirSync(RESULTS_DIR, { recursive: true });
-	const target = path.join(RESULTS_DIR, full ? 'media-latest.json' : 'media-partial.json');
-	fs.writeFileSync(target, `${JSON.stringify(results, null, 2)}\n`);
-	out(`\nWrote ${path.relative(process.cwd(), target)}`);
+	printTable(rows);
+	writeResults('media', full, results);
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error.stack ?? error}\n`);
-	processes.cleanUp();
-	process.exit(1);
-});
+runMain(main, processes);

@@ -34,11 +34,19 @@ const {
 	sha256File,
 	spread,
 	assertThat,
+	throughputSummary,
+	checkFreeSpace,
+	resultsHead,
+	machineAfter,
+	fmt,
+	range,
+	printTable,
+	writeResults,
 	benchProcesses,
 	childMain,
+	runMain,
 } = require('./lib');
 
-const RESULTS_DIR = path.join(__dirname, 'results');
 const K_FILES = 10_000;
 const PAGE_SIZE = 100; // LIST_LIMITS.pageSize in nodes/Convertly/actions/common.descriptions.ts
 const WARM_UP_BYTES = 9 * MiB; // above the node's 8 MiB switch: the warm-up takes the 3-step path too
@@ -206,27 +214,11 @@ async function caseJ(sim, common, file, size, rounds) {
 		const cpu = [node, ...rawClients].map((client) => (client.cpuMs / 1000).toFixed(1)).join(' / ');
 		out(`  (j) round ${round + 1}: node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}), node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node / raw 64 KiB / raw 1 MiB ${cpu}; load ${os.loadavg()[0].toFixed(1)}`);
 	}
-	const nodeMBps = Math.max(...runs.map((run) => run.nodeMBps));
-	const rawMBps = Math.max(...runs.map((run) => run.rawMBps));
-	const growth = spread(runs.map((run) => run.node.growthMb));
-	return {
-		bytes: size,
+	return throughputSummary(size, runs, {
 		sha256,
-		runs,
-		nodeMBps,
-		rawMBps,
-		ratio: nodeMBps / rawMBps,
-		ratioPerRound: spread(runs.map((run) => run.ratio)),
-		cpuSecondsPerGiB: {
-			node: spread(runs.map((run) => run.node.cpuMs / 1000 / (size / GiB))),
-			raw: spread(runs.map((run) => run.raw.cpuMs / 1000 / (size / GiB))),
-		},
-		growthMb: growth,
 		method:
 			"node: File → Upload of one item whose file is in n8n's filesystem binary store (≥ 8 MiB: POST /api/uploads, PUT to the signed storage-origin URL without the key, POST /api/uploads/complete), timed by n8n's executionTime of the node; raw: undici request() on one connection doing the same 3 steps (its own signed URL, the PUT body an fs read stream, 64 KiB or 1 MiB reads, the faster counts); each in a fresh process after a 9 MiB 3-step warm-up, simulator in another; RSS growth from a baseline after warm-up and GC (n8n-core loaded), peak = max(10 ms samples, VmHWM reset at the baseline), over the whole workflow (the Input node copying the file into n8n's store included); every upload checked in the simulator: one PUT of all bytes without the key, its sha256 and the stored file's sha256 equal to the input file's, one complete, one stored file",
-		target: 'growthMb < 100 in every run; best node throughput / best raw throughput >= 0.7',
-		pass: growth.max < 100 && nodeMBps / rawMBps >= 0.7,
-	};
+	});
 }
 
 async function listRequests(sim) {
@@ -291,18 +283,12 @@ async function main() {
 	const full = size === GiB && rounds >= 2 && only.includes('j') && only.includes('k');
 
 	const tmpRoot = os.tmpdir();
-	const { bavail, bsize } = fs.statfsSync(tmpRoot);
-	const needed = only.includes('j') ? 4 * size : GiB;
-	if (bavail * bsize < needed) {
-		throw new Error(`${tmpRoot} has ${((bavail * bsize) / GiB).toFixed(1)} GiB free; this benchmark needs about ${(needed / GiB).toFixed(1)} GiB`);
-	}
+	checkFreeSpace(tmpRoot, only.includes('j') ? 4 * size : GiB);
 	const workDir = processes.start(tmpRoot, 'convertly-bench-storage-');
 
 	const { DEMO_API_KEY } = require('../simulator');
 	const results = {
-		date: new Date().toISOString(),
-		node: process.version,
-		machine: `${os.cpus().length} cores, ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at start`,
+		...resultsHead(),
 		rounds,
 	};
 	const sim = await processes.simulatorProcess();
@@ -323,10 +309,8 @@ async function main() {
 		await sim.stop();
 		processes.cleanUp();
 	}
-	results.machineAfter = `load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at end`;
+	results.machineAfter = machineAfter();
 
-	const fmt = (value, digits = 2) => (typeof value === 'number' ? value.toFixed(digits) : String(value));
-	const range = (s, digits = 2, unit = '') => (s.min === s.max ? `${fmt(s.min, digits)}${unit}` : `${fmt(s.min, digits)}–${fmt(s.max, digits)}${unit}`);
 	const rows = [];
 	if (results.j) {
 		const r = results.j;
@@ -349,19 +333,8 @@ async function main() {
 			true,
 		]);
 	}
-	out();
-	out('| case | measured | target | met |');
-	out('|---|---|---|---|');
-	for (const [name, measuredText, target, pass] of rows) out(`| ${name} | ${measuredText} | ${target} | ${pass ? 'yes' : 'NO'} |`);
-
-	fs.mkdirSync(RESULTS_DIR, { recursive: true });
-	const target = path.join(RESULTS_DIR, full ? 'storage-latest.json' : 'storage-partial.json');
-	fs.writeFileSync(target, `${JSON.stringify(results, null, 2)}\n`);
-	out(`\nWrote ${path.relative(process.cwd(), target)}`);
+	printTable(rows);
+	writeResults('storage', full, results);
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error.stack ?? error}\n`);
-	processes.cleanUp();
-	process.exit(1);
-});
+runMain(main, processes);
