@@ -23,7 +23,6 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const {
 	MiB,
@@ -35,6 +34,8 @@ const {
 	runNode,
 	checkPatternFile,
 	writePatternFile,
+	pool,
+	multipartBody,
 	spread,
 	assertThat,
 	throughputSummary,
@@ -83,63 +84,23 @@ const children = {
 
 	/** (e) raw: undici posting the same file as multipart, streamed from disk (file-backed Blob). */
 	async eRaw(args) {
-		const { request, FormData, Agent } = require('undici');
+		const { request, Agent } = require('undici');
 		const dispatcher = new Agent({ connections: 1 });
-		const post = async (file, name, key) => {
-			const form = new FormData();
-			for (const [field, value] of Object.entries(CREATE_FIELDS)) form.append(field, value);
-			form.append('autoOrient', 'true');
-			form.append('mono', 'false');
-			form.append('createArchive', 'false');
-			form.append('saveToStorage', 'true');
-			form.append('files', await fs.openAsBlob(file, { type: 'video/mp4' }), name);
-			const response = await request(`${args.simUrl}/api/jobs`, {
-				method: 'POST',
-				body: form,
-				headers: { authorization: `Bearer ${args.apiKey}`, 'idempotency-key': key },
-				dispatcher,
-			});
-			const body = await response.body.json();
-			if (response.statusCode !== 200) throw new Error(`raw upload: ${response.statusCode} ${JSON.stringify(body)}`);
-			return body;
-		};
-		// The same request with the multipart body written by hand and the file streamed from disk.
-		const postStreamed = async (file, name, key) => {
-			const boundary = `----convertly-bench-${process.pid}-${Date.now()}`;
-			const fields = { ...CREATE_FIELDS, autoOrient: 'true', mono: 'false', createArchive: 'false', saveToStorage: 'true' };
-			const head = Buffer.from(
-				Object.entries(fields)
-					.map(([field, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n`)
-					.join('') +
-					`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: video/mp4\r\n\r\n`,
-			);
-			const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-			const body = Readable.from(
-				(async function* () {
-					yield head;
-					// 1 MiB reads: the fastest setting for this client on this machine (64 KiB reads were slower).
-					yield* fs.createReadStream(file, { highWaterMark: MiB });
-					yield tail;
-				})(),
-			);
+		const fields = { ...CREATE_FIELDS, autoOrient: 'true', mono: 'false', createArchive: 'false', saveToStorage: 'true' };
+		const send = async (file, name, key) => {
+			const { body, headers } = await multipartBody[args.variant](fields, 'files', file, name);
 			const response = await request(`${args.simUrl}/api/jobs`, {
 				method: 'POST',
 				body,
-				headers: {
-					authorization: `Bearer ${args.apiKey}`,
-					'idempotency-key': key,
-					'content-type': `multipart/form-data; boundary=${boundary}`,
-					'content-length': String(head.length + fs.statSync(file).size + tail.length),
-				},
+				headers: { authorization: `Bearer ${args.apiKey}`, 'idempotency-key': key, ...headers },
 				dispatcher,
 			});
 			const answer = await response.body.json();
-			if (response.statusCode !== 200) throw new Error(`raw streamed upload: ${response.statusCode} ${JSON.stringify(answer)}`);
+			if (response.statusCode !== 200) throw new Error(`raw ${args.variant === 'streamed' ? 'streamed ' : ''}upload: ${response.statusCode} ${JSON.stringify(answer)}`);
 			return answer;
 		};
 		const small = path.join(args.dir, 'warm-up.bin');
 		fs.writeFileSync(small, Buffer.alloc(4096, 7));
-		const send = args.variant === 'streamed' ? postStreamed : post;
 		await send(small, 'warm-up.mp4', `raw-warm-up-${process.pid}`);
 		await admin(args.simUrl, '/reset', {});
 		const { value, wallMs, memory: mem } = await measured(() => send(args.file, 'input.mp4', `raw-${process.pid}`));
@@ -276,27 +237,14 @@ const children = {
 			for await (const chunk of response.body) bytes += chunk.length;
 			return bytes;
 		};
-		const pool = async (count, work) => {
-			const results = new Array(count);
-			let next = 0;
-			await Promise.all(
-				Array.from({ length: G_CONCURRENCY }, async () => {
-					while (next < count) {
-						const index = next++;
-						results[index] = await work(index);
-					}
-				}),
-			);
-			return results;
-		};
 		await admin(args.simUrl, '/config', { createdJobTiming: { pendingMs: 0, processingMsPerFile: 0 } });
 		await download(await upload(999));
 		await admin(args.simUrl, '/reset', {});
 		await admin(args.simUrl, '/config', { createdJobTiming: { pendingMs: 0, processingMsPerFile: 0 } });
 		const startedAt = performance.now();
-		const jobIds = await pool(G_ITEMS, upload);
+		const jobIds = await pool(G_ITEMS, G_CONCURRENCY, upload);
 		const uploadMs = performance.now() - startedAt;
-		const sizes = await pool(G_ITEMS, (index) => download(jobIds[index]));
+		const sizes = await pool(G_ITEMS, G_CONCURRENCY, (index) => download(jobIds[index]));
 		const rawMs = performance.now() - startedAt;
 		await dispatcher.close();
 		const expected = derivedSize(G_ITEM_BYTES, G_FORMAT);

@@ -32,7 +32,6 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const {
 	MiB,
@@ -44,6 +43,8 @@ const {
 	runNode,
 	writePatternFile,
 	sha256File,
+	pool,
+	multipartBody,
 	spread,
 	assertThat,
 	checkFreeSpace,
@@ -210,17 +211,8 @@ const children = {
 		await one(999);
 		await admin(args.simUrl, '/reset', {});
 		await admin(args.simUrl, '/config', { mediaProcessingMs: 0 });
-		const results = new Array(args.items);
-		let next = 0;
 		const startedAt = performance.now();
-		await Promise.all(
-			Array.from({ length: H_CONCURRENCY }, async () => {
-				while (next < args.items) {
-					const index = next++;
-					results[index] = await one(index);
-				}
-			}),
-		);
+		const results = await pool(args.items, H_CONCURRENCY, one);
 		const rawMs = performance.now() - startedAt;
 		await dispatcher.close();
 		return { rawMs, thumbnails: results.map((bytes) => ({ bytes: bytes.length, sha256: sha256(bytes), png: pngSize(bytes) })) };
@@ -302,41 +294,16 @@ const children = {
 			if (response.statusCode !== 200) throw new Error(`raw ${args.variant}: ${response.statusCode} ${JSON.stringify(answer)}`);
 			return answer;
 		};
-		const post = {
-			async formData(file, name, key) {
+		const post = async (fileOrUrl, name, key) => {
+			if (args.variant === 'sourceUrl') {
 				const form = new FormData();
 				for (const [field, value] of Object.entries(I_FIELDS)) form.append(field, value);
-				form.append('file', await fs.openAsBlob(file, { type: 'video/mp4' }), name);
+				form.append('sourceUrl', fileOrUrl);
 				return await send(form, {}, key);
-			},
-			async streamed(file, name, key) {
-				const boundary = `----convertly-bench-${process.pid}-${Date.now()}`;
-				const head = Buffer.from(
-					Object.entries(I_FIELDS)
-						.map(([field, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n`)
-						.join('') + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: video/mp4\r\n\r\n`,
-				);
-				const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-				const body = Readable.from(
-					(async function* () {
-						yield head;
-						yield* fs.createReadStream(file, { highWaterMark: MiB });
-						yield tail;
-					})(),
-				);
-				const headers = {
-					'content-type': `multipart/form-data; boundary=${boundary}`,
-					'content-length': String(head.length + fs.statSync(file).size + tail.length),
-				};
-				return await send(body, headers, key);
-			},
-			async sourceUrl(sourceUrl, _name, key) {
-				const form = new FormData();
-				for (const [field, value] of Object.entries(I_FIELDS)) form.append(field, value);
-				form.append('sourceUrl', sourceUrl);
-				return await send(form, {}, key);
-			},
-		}[args.variant];
+			}
+			const { body, headers } = await multipartBody[args.variant](I_FIELDS, 'file', fileOrUrl, name);
+			return await send(body, headers, key);
+		};
 		const byUrl = args.variant === 'sourceUrl';
 		const warmFile = path.join(args.dir, 'warm-up.mp4');
 		if (!byUrl) fs.writeFileSync(warmFile, Buffer.alloc(4096, 7));
