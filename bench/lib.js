@@ -1,9 +1,10 @@
 'use strict';
 // What the file benchmarks (bench/files.js (e)–(g), bench/media.js (h)–(i), bench/storage.js
 // (j)–(k)) share: arguments, the simulator's admin routes, the RSS measurement of a client process,
-// running the node in n8n's engine, byte checks, and the parent's bookkeeping (a temp folder, the
-// simulator in a process of its own, one fresh child process per measured client, everything
-// stopped and removed at the end).
+// running the node in n8n's engine, byte checks and hashes, the raw clients' worker pool and
+// multipart bodies, the parent's bookkeeping (a temp folder, the simulator in a process of its own,
+// one fresh child process per measured client, everything stopped and removed at the end) and its
+// report (the throughput summary, the table, the results JSON).
 
 const fs = require('node:fs');
 const os = require('node:os');
