@@ -67,8 +67,22 @@ describe('n8n server and editor', () => {
 			`no Custom API Call among ${JSON.stringify(operations.map((option) => option.value))}`,
 		);
 		const toolOperations = ours(operationsOf('n8n-nodes-convertly.convertlyTool'));
+		// Each resource's operations, as the tool variant lists them.
+		const byResource = {};
+		for (const property of nodes.json.find((node) => node.name === 'n8n-nodes-convertly.convertlyTool').properties.filter((candidate) => candidate.name === 'operation')) {
+			for (const resource of property.displayOptions?.show?.resource ?? []) {
+				byResource[resource] = ours(property.options).map((option) => option.value).sort();
+			}
+		}
 		const mediaTools = ['adjust', 'compressFiles', 'concatAudio', 'convert', 'convertFiles', 'extractAudio', 'gif', 'imageToPdf', 'inspect', 'pdfPreview', 'posterFrame', 'removeBackground', 'storyboard', 'stripMetadata', 'thumbnail', 'transform', 'trim', 'watermark'];
-		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ['cancel', 'create', 'get', 'getAll', ...mediaTools].sort());
+		assert.deepEqual(byResource, {
+			job: ['cancel', 'create', 'get', 'getAll'],
+			mediaTool: mediaTools,
+			file: ['archive', 'delete', 'get', 'getAll', 'runTool', 'search', 'tagWithAi', 'update', 'upload'],
+			folder: ['create', 'delete', 'getAll', 'update'],
+			transfer: ['create'],
+		});
+		assert.deepEqual(toolOperations.map((option) => option.value).sort(), Object.values(byResource).flat().sort());
 		// An agent picks a tool by its action and description: each says what it makes of what.
 		const thumbnail = toolOperations.find((option) => option.value === 'thumbnail');
 		assert.equal(thumbnail.action, 'Create a thumbnail');
