@@ -9,8 +9,9 @@ const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 
 const { createHash } = require('node:crypto');
+const http = require('node:http');
 
-const { deriveResult, imageSize, makePng, startSimulator } = require('../simulator');
+const { deriveResult, imageSize, makePng, makeZip, readArchive, startSimulator } = require('../simulator');
 const { ROOT, makeUserFolder, n8nCli, nodeOutputs, parseRawOutput } = require('./lib');
 
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -28,6 +29,15 @@ describe('n8n CLI: import and execute the example workflows', () => {
 	// The video example's input: an MP4's first box (ftyp) and some bytes. The simulator takes any
 	// bytes sent as video/mp4 for a video (n8n's file node names the MIME type from the extension).
 	const video = { name: 'clip.mp4', bytes: Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), Buffer.alloc(2048, 7)]) };
+	// The import example's ZIP, served on loopback in place of https://files.example.com/convertly/sample-catalogue.zip.
+	const catalogueEntries = [
+		{ name: 'README.txt', bytes: Buffer.from('Sample catalogue for the Convertly import example.\n') },
+		{ name: 'images/red.png', bytes: makePng(32, 16, { seed: 'red' }) },
+		{ name: 'images/blue.png', bytes: makePng(16, 16, { seed: 'blue' }) },
+		{ name: 'prices/2025/list.csv', bytes: Buffer.from('sku,price\nA-1,9.90\nB-2,14.50\n') },
+	];
+	let sourceServer;
+	const sourceRequests = [];
 
 	before(async () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
@@ -43,6 +53,15 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		fs.mkdirSync(path.join(files, 'out'));
 		for (const [name, bytes] of Object.entries(images)) fs.writeFileSync(path.join(files, 'in', name), bytes);
 		fs.writeFileSync(path.join(files, 'in', video.name), video.bytes);
+		const catalogueZip = await makeZip(catalogueEntries);
+		sourceServer = await serveOnLoopback((req, res) => {
+			sourceRequests.push({ method: req.method, url: req.url });
+			if (req.method === 'GET' && req.url === '/sample-catalogue.zip') {
+				res.writeHead(200, { 'content-type': 'application/zip', 'content-length': catalogueZip.length });
+				return res.end(catalogueZip);
+			}
+			res.writeHead(404).end();
+		});
 
 		const [credential] = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'credentials.simulator.json'), 'utf8'));
 		const credentials = [
@@ -58,6 +77,7 @@ describe('n8n CLI: import and execute the example workflows', () => {
 			let workflow = readExample(file);
 			if (file === 'wait-for-a-job.json') workflow = withJobId(workflow, waitJobId);
 			workflow = withFolder(workflow, files);
+			workflow = withSourceHost(workflow, sourceServer.url);
 			fs.writeFileSync(path.join(workflows, file), JSON.stringify(workflow));
 		}
 		// The get-a-job example again, once with the x-api-key credential and once with a wrong key.
@@ -80,6 +100,7 @@ describe('n8n CLI: import and execute the example workflows', () => {
 
 	after(async () => {
 		await simulator?.close();
+		await new Promise((resolve) => (sourceServer ? sourceServer.server.close(resolve) : resolve()));
 		delete process.env.N8N_RESTRICT_FILE_ACCESS_TO;
 		for (const folder of [userFolder, scratch, files]) if (folder) fs.rmSync(folder, { recursive: true, force: true });
 	});
@@ -171,8 +192,10 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		assert.ok(recent.some((item) => item.json.jobId === '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'));
 		assert.ok(older.some((item) => item.json.jobId === oldFailureId));
 		assert.equal(nodeOutputs(run, 'Handle failed jobs (e.g. alert the team)')[0].length, recent.length);
+		// One page of failed jobs (the order of the query's parameters is no part of it).
 		const lists = result.requests.filter((request) => request.path.startsWith('/api/jobs?'));
-		assert.deepEqual(lists.map((request) => request.path), ['/api/jobs?limit=100&offset=0&status=failed']);
+		const query = (request) => Object.fromEntries(new URL(request.path, 'http://simulator').searchParams);
+		assert.deepEqual(lists.map(query), [{ limit: '100', offset: '0', status: 'failed' }]);
 	});
 
 	it('workflows saved with Job ID as plain text (before it became a picker) run unchanged', () => {
@@ -236,7 +259,65 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		const downloads = simulator.downloads().filter((download) => download.jobId === request.outputId);
 		assert.deepEqual(downloads.map(({ status, bytesSent }) => ({ status, bytesSent })), [{ status: 200, bytesSent: written.length }]);
 	});
+
+	it('import and archive: Folder → Create → Transfer → Import From URL (unpack the ZIP, wait) into it → File → Archive of that folder (TGZ) → Write Files, entries checked', async () => {
+		const result = await execute('cvlyExampleArchv');
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const run = parseRawOutput(result.stdout);
+		assert.equal(run.status, 'success');
+		const [[folder]] = nodeOutputs(run, 'Create import folder');
+		assert.match(folder.json.name, /^Import \d{4}-\d{2}-\d{2} \d{2}-\d{2}-\d{2}$/);
+		const [[imported]] = nodeOutputs(run, 'Import ZIP from URL');
+		assert.equal(imported.json.status, 'completed');
+		assert.equal(imported.json.results.files.length, catalogueEntries.length);
+
+		// One transfer, into the folder the first node made, fetched once from the loopback URL.
+		const transfers = simulator.transferRequests();
+		assert.equal(transfers.length, 1);
+		assert.deepEqual(transfers[0].body, {
+			sourceUrl: `${sourceServer.url}/sample-catalogue.zip`,
+			destination: 'convertly-storage',
+			extract: true,
+			extractOptions: { targetFolderId: folder.json.id },
+		});
+		assert.equal(transfers[0].mode, 'async');
+		assert.equal(transfers[0].status, 202);
+		assert.equal(transfers[0].fetch.status, 'fetched');
+		assert.deepEqual(sourceRequests, [{ method: 'GET', url: '/sample-catalogue.zip' }]);
+		// The ZIP unpacked in a folder of its own (named after it) inside the import folder, its paths kept.
+		const byPath = Object.fromEntries(simulator.folders().map((entry) => [entry.path, entry]));
+		const unpacked = byPath[`/${folder.json.name}/sample-catalogue`];
+		assert.ok(unpacked, `folders: ${Object.keys(byPath).join(', ')}`);
+		assert.ok(byPath[`/${folder.json.name}/sample-catalogue/prices/2025`]);
+
+		// The archive written to disk holds exactly the ZIP's entries, under the unpacked folder's name.
+		const [[archived]] = nodeOutputs(run, 'Archive import folder');
+		assert.equal(archived.json.format, 'tgz');
+		assert.equal(archived.json.folderId, folder.json.id);
+		assert.equal(archived.binary.data.fileName, `${folder.json.name}.tgz`);
+		const written = fs.readFileSync(path.join(files, 'out', `${folder.json.name}.tgz`));
+		const entries = await readArchive(written, 'tgz');
+		const byName = (a, b) => a.name.localeCompare(b.name);
+		assert.deepEqual(
+			entries.map(({ name, bytes }) => ({ name, bytes })).sort(byName),
+			catalogueEntries.map(({ name, bytes }) => ({ name: `sample-catalogue/${name}`, bytes })).sort(byName),
+		);
+		const zips = result.requests.filter((request) => request.path === '/api/files/zip');
+		assert.equal(zips.length, 1, 'one archive request');
+	});
 });
+
+/** Points the example's source URLs (https://files.example.com/convertly/…) at a loopback server of the test's own. */
+function withSourceHost(workflow, baseUrl) {
+	return JSON.parse(JSON.stringify(workflow).replaceAll('https://files.example.com/convertly', baseUrl));
+}
+
+/** An HTTP server on 127.0.0.1 (a free port): { server, url }. */
+async function serveOnLoopback(handler) {
+	const server = http.createServer(handler);
+	await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+	return { server, url: `http://127.0.0.1:${server.address().port}` };
+}
 
 /** Points the example's file nodes at a folder of the test's own instead of /home/node/.n8n-files/convertly. */
 function withFolder(workflow, folder) {

@@ -29,12 +29,15 @@ describe('n8n server and editor', () => {
 	// and filler bytes, which the simulator takes as a video because n8n sends it as video/mp4.
 	let files;
 	const video = { name: 'clip.mp4', bytes: Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), Buffer.alloc(2048, 7)]) };
+	// The File → Upload test's file.
+	const upload = { name: 'acme-logo.png', bytes: makePng(48, 48, { seed: 'acme' }) };
 
 	before(async () => {
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
 		userFolder = makeUserFolder('server');
 		files = fs.mkdtempSync(path.join(os.tmpdir(), 'convertly-e2e-server-files-'));
 		fs.writeFileSync(path.join(files, video.name), video.bytes);
+		fs.writeFileSync(path.join(files, upload.name), upload.bytes);
 		process.env.N8N_RESTRICT_FILE_ACCESS_TO = files;
 		server = await startServer(userFolder, PORT);
 		({ rest, credential, credentialId } = await setUpOwner(server.baseUrl, simulator));
@@ -67,8 +70,22 @@ describe('n8n server and editor', () => {
 			`no Custom API Call among ${JSON.stringify(operations.map((option) => option.value))}`,
 		);
 		const toolOperations = ours(operationsOf('n8n-nodes-convertly.convertlyTool'));
+		// Each resource's operations, as the tool variant lists them.
+		const byResource = {};
+		for (const property of nodes.json.find((node) => node.name === 'n8n-nodes-convertly.convertlyTool').properties.filter((candidate) => candidate.name === 'operation')) {
+			for (const resource of property.displayOptions?.show?.resource ?? []) {
+				byResource[resource] = ours(property.options).map((option) => option.value).sort();
+			}
+		}
 		const mediaTools = ['adjust', 'compressFiles', 'concatAudio', 'convert', 'convertFiles', 'extractAudio', 'gif', 'imageToPdf', 'inspect', 'pdfPreview', 'posterFrame', 'removeBackground', 'storyboard', 'stripMetadata', 'thumbnail', 'transform', 'trim', 'watermark'];
-		assert.deepEqual(toolOperations.map((option) => option.value).sort(), ['cancel', 'create', 'get', 'getAll', ...mediaTools].sort());
+		assert.deepEqual(byResource, {
+			job: ['cancel', 'create', 'get', 'getAll'],
+			mediaTool: mediaTools,
+			file: ['archive', 'delete', 'get', 'getAll', 'runTool', 'search', 'tagWithAi', 'update', 'upload'],
+			folder: ['create', 'delete', 'getAll', 'update'],
+			transfer: ['create'],
+		});
+		assert.deepEqual(toolOperations.map((option) => option.value).sort(), Object.values(byResource).flat().sort());
 		// An agent picks a tool by its action and description: each says what it makes of what.
 		const thumbnail = toolOperations.find((option) => option.value === 'thumbnail');
 		assert.equal(thumbnail.action, 'Create a thumbnail');
@@ -421,6 +438,71 @@ describe('n8n server and editor', () => {
 			const seed = createHash('sha256').update(video.bytes).digest('hex');
 			assert.deepEqual(Buffer.from(await served.body()), makePng(640, 360, { seed }), 'n8n shows the file the simulator made');
 			await page.screenshot({ path: path.join(ARTIFACTS, 'media-thumbnail.png') });
+			await page.keyboard.press('Escape');
+		});
+
+		it('adds File → “Upload a file” after a Read Files node from the node creator, picks a nested folder by its path and stores the file there', async () => {
+			// Two folders, one inside the other: the picker lists them by path.
+			const clients = simulator.seedFolder('Clients');
+			const acme = simulator.seedFolder('Acme', { parentId: clients.id });
+			assert.equal(acme.path, '/Clients/Acme');
+			const created = await createWorkflow(rest, {
+				name: 'Convertly upload to a folder (e2e)',
+				...chain(
+					{ id: '10000000-0000-4000-8000-000000000050', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: '10000000-0000-4000-8000-000000000051',
+						name: 'Read logo',
+						type: 'n8n-nodes-base.readWriteFile',
+						typeVersion: 1.1,
+						position: [220, 0],
+						parameters: { fileSelector: path.join(files, upload.name), options: {} },
+					},
+				),
+			});
+			await page.goto(`/workflow/${created.id}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Read logo"]').waitFor();
+			await page.click('[data-test-id="canvas-handle-plus"]');
+			await page.fill('input[data-test-id="node-creator-search-bar"]', 'Convertly');
+			await page.locator('[data-test-id="item-iterator-item"]', { hasText: 'Convertly' }).first().click();
+			await page.locator('[data-test-id="item-iterator-item"]', { hasText: 'Upload a file' }).first().click();
+			const credential = page.locator('[data-test-id="node-credentials-select"] input').first();
+			await credential.waitFor();
+			assert.equal(await credential.inputValue(), 'Convertly (local simulator)');
+			const panel = page.locator('[data-test-id="node-parameters"]');
+			assert.equal(await panel.locator('[data-test-id="parameter-input-binaryPropertyName"] input').first().inputValue(), 'data');
+
+			// Folder → From List: both folders by path, read level by level from the root.
+			simulator.resetStats();
+			await panel.locator('[data-test-id="parameter-input-folderId"] [data-test-id="rlc-input-container"]').click();
+			const items = page.locator('[data-test-id="rlc-item"]');
+			await items.filter({ hasText: '/Clients/Acme' }).first().waitFor({ timeout: 30_000 });
+			const listed = (await items.allInnerTexts()).map((text) => text.split('\n')[0].trim());
+			assert.deepEqual(listed, ['/Clients', '/Clients/Acme']);
+			assert.deepEqual(
+				simulator.requests().map((request) => request.path),
+				['/api/folders?parentId=null', `/api/folders?parentId=${clients.id}`, `/api/folders?parentId=${acme.id}`],
+			);
+			await page.screenshot({ path: path.join(ARTIFACTS, 'folder-picker.png') });
+			await items.filter({ hasText: '/Clients/Acme' }).first().click();
+			assert.equal(await panel.locator('[data-test-id="parameter-input-folderId"] [data-test-id="rlc-input"]').inputValue(), '/Clients/Acme');
+
+			simulator.resetStats();
+			const before = simulator.storedFiles().length;
+			await page.click('[data-test-id="node-execute-button"]');
+			const output = page.locator('[data-test-id="output-panel"]');
+			await output.filter({ hasText: acme.id }).waitFor({ timeout: 30_000 });
+			const stored = simulator.storedFiles();
+			assert.equal(stored.length, before + 1);
+			const [file] = stored; // newest first
+			assert.deepEqual(
+				{ filename: file.filename, mimeType: file.mimeType, sizeBytes: file.sizeBytes, folderId: file.folderId, folderPath: file.folderPath, origin: file.origin },
+				{ filename: upload.name, mimeType: 'image/png', sizeBytes: upload.bytes.length, folderId: acme.id, folderPath: '/Clients/Acme', origin: 'upload' },
+			);
+			assert.equal(file.sha256, createHash('sha256').update(upload.bytes).digest('hex'));
+			assert.deepEqual(simulator.storedFileBytes(file.id), upload.bytes);
+			assert.ok((await output.innerText()).includes(file.id), 'the output panel shows the stored file');
+			await page.screenshot({ path: path.join(ARTIFACTS, 'folder-upload.png') });
 			await page.keyboard.press('Escape');
 		});
 	});

@@ -84,6 +84,36 @@ for (const [name, make] of Object.entries(samples)) {
 }
 ' "$FILES_DIR/convertly/in"
 
+# The import example (import-and-archive) fetches https://files.example.com/convertly/sample-catalogue.zip,
+# a placeholder. With the simulator, that address is rewritten on import to a loopback file server
+# started here (scripts/serve-files.js on port $CONVERTLY_SAMPLES_PORT, default 4012), serving
+# .n8n-dev/files/samples/, whose sample-catalogue.zip (a README, two PNGs and a CSV in subfolders)
+# is made once. The real API cannot reach a loopback address: there, put a public ZIP's URL in
+# the imported workflow instead.
+SAMPLES_DIR="$FILES_DIR/samples"
+SAMPLES_URL=https://files.example.com/convertly
+mkdir -p "$SAMPLES_DIR"
+node -e '
+const fs = require("fs");
+const path = require("path");
+const { makePng, makeZip } = require("./simulator");
+const file = path.join(process.argv[1], "sample-catalogue.zip");
+if (!fs.existsSync(file)) {
+	makeZip([
+		{ name: "README.txt", bytes: Buffer.from("Sample catalogue for the Convertly import example.\n") },
+		{ name: "images/red.png", bytes: makePng(320, 180, { seed: "red" }) },
+		{ name: "images/blue.png", bytes: makePng(240, 240, { seed: "blue" }) },
+		{ name: "prices/2025/list.csv", bytes: Buffer.from("sku,price\nA-1,9.90\nB-2,14.50\n") },
+	]).then((zip) => fs.writeFileSync(file, zip));
+}
+' "$SAMPLES_DIR"
+if [ -z "${CONVERTLY_API_KEY:-}" ]; then
+	SAMPLES_PORT="${CONVERTLY_SAMPLES_PORT:-4012}"
+	SAMPLES_URL="http://127.0.0.1:$SAMPLES_PORT"
+	start "$DEV_DIR/samples.log" node scripts/serve-files.js --dir "$SAMPLES_DIR" --port "$SAMPLES_PORT"
+	echo "[dev] sample files for the import example on $SAMPLES_URL (from .n8n-dev/files/samples)"
+fi
+
 # The credential and the example workflows are imported whenever they differ from what the last
 # start imported (mode, key, Base URL, example files, n8n version), so the credential always matches
 # the mode chosen above. Unchanged, the two imports (each boots n8n's CLI, 6-18 s together) are
@@ -99,12 +129,13 @@ mkdir "$import_dir/workflows"
 cp examples/*.json "$import_dir/workflows/" && rm "$import_dir/workflows/credentials.simulator.json"
 node -e '
 const fs = require("fs");
-const [dir, folder] = process.argv.slice(1);
+const [dir, folder, samplesUrl] = process.argv.slice(1);
 for (const name of fs.readdirSync(dir)) {
 	const file = `${dir}/${name}`;
-	fs.writeFileSync(file, fs.readFileSync(file, "utf8").replaceAll("/home/node/.n8n-files/convertly", folder));
+	const text = fs.readFileSync(file, "utf8").replaceAll("/home/node/.n8n-files/convertly", folder);
+	fs.writeFileSync(file, text.replaceAll("https://files.example.com/convertly", samplesUrl));
 }
-' "$import_dir/workflows" "$FILES_DIR/convertly"
+' "$import_dir/workflows" "$FILES_DIR/convertly" "$SAMPLES_URL"
 IMPORT_STAMP="$N8N_USER_FOLDER/.convertly-imported"
 fingerprint=$( { echo "$N8N_VERSION"; cat "$import_dir/credentials.json" "$import_dir"/workflows/*.json; } | sha256sum | cut -d' ' -f1)
 workflow_count=$(ls examples | grep -vc credentials)
@@ -141,8 +172,9 @@ cat <<EOF
   Credential: "$CREDENTIAL_NAME" -> $BASE_URL
   Example workflows: Convertly: get a job / wait for a job / one item per result file / error branch / …
   The file examples read $FILES_DIR/convertly/in and write to …/convertly/out
+  The import example fetches its ZIP from $SAMPLES_URL
   Edits under nodes/ and credentials/ are recompiled and reloaded by n8n within seconds.
-  Ctrl-C stops n8n, the compiler$( [ -z "${CONVERTLY_API_KEY:-}" ] && echo ' and the simulator').
+  Ctrl-C stops n8n, the compiler$( [ -z "${CONVERTLY_API_KEY:-}" ] && echo ', the simulator and the sample file server').
 
 EOF
 wait
