@@ -287,14 +287,28 @@ export const outputOption: INodeProperties = {
 
 /** The "Options" collection of an operation: optional settings, each added by the user. */
 export function optionsCollection(show: DisplayShow, options: INodeProperties[]): INodeProperties {
+	return collection(show, 'options', 'Options', 'Add Option', options);
+}
+
+/** The "Filters" collection of a list operation. */
+export function filtersCollection(show: DisplayShow, options: INodeProperties[]): INodeProperties {
+	return collection(show, 'filters', 'Filters', 'Add Filter', options);
+}
+
+function collection(show: DisplayShow, name: string, displayName: string, placeholder: string, options: INodeProperties[]): INodeProperties {
+	return { displayName, name, type: 'collection', placeholder, default: {}, displayOptions: { show }, options };
+}
+
+/** Put Output File in Field: the binary field a downloaded file goes in (`data` by default). */
+export function outputFieldParameter(show: DisplayShow, description: string): INodeProperties {
 	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyOutput',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description,
 		displayOptions: { show },
-		options,
 	};
 }
 

@@ -5,7 +5,7 @@ import { record } from '../../api/answer';
 import { sanitiseFileName } from '../../files/fileName';
 import type { RunContext } from '../../helpers/context';
 import { readId } from '../../helpers/ids';
-import { folderLocator } from '../common.descriptions';
+import { folderLocator, outputFieldParameter } from '../common.descriptions';
 import type { OperationMeta } from '../types';
 
 export const meta: OperationMeta = {
@@ -52,15 +52,7 @@ export const description: INodeProperties[] = [
 		description: 'Whether Convertly stores the archive as a new file (the output is its record) instead of sending it to n8n',
 		displayOptions: { show: showFor },
 	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyOutput',
-		type: 'string',
-		default: 'data',
-		required: true,
-		description: 'The binary field for the archive',
-		displayOptions: { show: { ...showFor, saveToFiles: [false] } },
-	},
+	outputFieldParameter({ ...showFor, saveToFiles: [false] }, 'The binary field for the archive'),
 ];
 
 /** POST /api/files/zip: the archive streamed into n8n binary data, or with Save to Library the stored record. */

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { getFile } from '../../api/storage';
 import type { RunContext } from '../../helpers/context';
 import { readId } from '../../helpers/ids';
-import { fileLocator } from '../common.descriptions';
+import { fileLocator, outputFieldParameter } from '../common.descriptions';
 import type { OperationMeta } from '../types';
 import { downloadStoredFile } from './download';
 
@@ -26,15 +26,7 @@ export const description: INodeProperties[] = [
 		description: 'Whether to download the file into n8n binary data too',
 		displayOptions: { show: showFor },
 	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyOutput',
-		type: 'string',
-		default: 'data',
-		required: true,
-		description: 'The name of the binary field for the downloaded file',
-		displayOptions: { show: { ...showFor, download: [true] } },
-	},
+	outputFieldParameter({ ...showFor, download: [true] }, 'The name of the binary field for the downloaded file'),
 ];
 
 export async function execute(this: IExecuteFunctions, run: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {

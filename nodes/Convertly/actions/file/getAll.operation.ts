@@ -4,7 +4,7 @@ import { listPage } from '../../api/list';
 import type { RunContext } from '../../helpers/context';
 import { readId } from '../../helpers/ids';
 import { capHint, collectPages, wantedCount } from '../../helpers/paging';
-import { LIST_LIMITS, folderLocator, returnAllDescription } from '../common.descriptions';
+import { LIST_LIMITS, filtersCollection, folderLocator, returnAllDescription } from '../common.descriptions';
 import type { OperationMeta } from '../types';
 
 export const meta: OperationMeta = {
@@ -19,25 +19,17 @@ const showFor = { resource: ['file'], operation: ['getAll'] };
 export const description: INodeProperties[] = [
 	...returnAllDescription(showFor, 'files', 'On a large library, choose a folder or filter by name or type.'),
 	folderLocator('folderId', 'In Folder', showFor, 'Only the files directly in this folder; empty for the whole library. By ID "null" lists the files at the root.'),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
-			{ displayName: 'Name Contains', name: 'q', type: 'string', default: '', description: 'Only files whose name contains this text' },
-			{
-				displayName: 'Type Starts With',
-				name: 'mimePrefix',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. image/',
-				description: 'Only files whose MIME type starts with this, e.g. image/ or video/mp4',
-			},
-		],
-	},
+	filtersCollection(showFor, [
+		{ displayName: 'Name Contains', name: 'q', type: 'string', default: '', description: 'Only files whose name contains this text' },
+		{
+			displayName: 'Type Starts With',
+			name: 'mimePrefix',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. image/',
+			description: 'Only files whose MIME type starts with this, e.g. image/ or video/mp4',
+		},
+	]),
 ];
 
 /** One item per stored file, exactly as Convertly lists it (snake_case and camelCase as sent). */

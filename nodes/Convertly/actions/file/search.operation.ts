@@ -4,7 +4,7 @@ import { listPage } from '../../api/list';
 import type { RunContext } from '../../helpers/context';
 import { readId } from '../../helpers/ids';
 import { capHint, collectPages, wantedCount } from '../../helpers/paging';
-import { LIST_LIMITS, folderLocator, optionsCollection, returnAllDescription } from '../common.descriptions';
+import { LIST_LIMITS, filtersCollection, folderLocator, optionsCollection, returnAllDescription } from '../common.descriptions';
 import type { OperationMeta } from '../types';
 
 export const meta: OperationMeta = {
@@ -28,31 +28,23 @@ export const description: INodeProperties[] = [
 	},
 	...returnAllDescription(showFor, 'files', 'Narrow the search with text, tags or a folder.'),
 	folderLocator('folderId', 'In Folder', showFor, 'Only files directly in this folder; empty for the whole library. By ID "null" searches the root.'),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
-			{
-				displayName: 'Orientation',
-				name: 'orientation',
-				type: 'options',
-				default: 'horizontal',
-				options: [
-					{ name: 'Horizontal', value: 'horizontal' },
-					{ name: 'Square', value: 'square' },
-					{ name: 'Vertical', value: 'vertical' },
-				],
-				description: 'Only pictures of this shape',
-			},
-			{ displayName: 'Tag Match', name: 'tagMode', type: 'options', default: 'any', options: [{ name: 'All Tags', value: 'all' }, { name: 'Any Tag', value: 'any' }], description: 'Whether a file needs every tag or one of them' },
-			{ displayName: 'Tags', name: 'tags', type: 'string', default: '', placeholder: 'e.g. product, red', description: 'Comma-separated tags' },
-			{ displayName: 'Type Starts With', name: 'mimePrefix', type: 'string', default: '', placeholder: 'e.g. image/', description: 'Only files whose MIME type starts with this' },
-		],
-	},
+	filtersCollection(showFor, [
+		{
+			displayName: 'Orientation',
+			name: 'orientation',
+			type: 'options',
+			default: 'horizontal',
+			options: [
+				{ name: 'Horizontal', value: 'horizontal' },
+				{ name: 'Square', value: 'square' },
+				{ name: 'Vertical', value: 'vertical' },
+			],
+			description: 'Only pictures of this shape',
+		},
+		{ displayName: 'Tag Match', name: 'tagMode', type: 'options', default: 'any', options: [{ name: 'All Tags', value: 'all' }, { name: 'Any Tag', value: 'any' }], description: 'Whether a file needs every tag or one of them' },
+		{ displayName: 'Tags', name: 'tags', type: 'string', default: '', placeholder: 'e.g. product, red', description: 'Comma-separated tags' },
+		{ displayName: 'Type Starts With', name: 'mimePrefix', type: 'string', default: '', placeholder: 'e.g. image/', description: 'Only files whose MIME type starts with this' },
+	]),
 	optionsCollection(showFor, [
 		{
 			displayName: 'Facets',

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { listJobsPage } from '../../api/jobs';
 import type { RunContext } from '../../helpers/context';
 import { capHint, collectPages, wantedCount } from '../../helpers/paging';
-import { LIST_LIMITS, returnAllDescription } from '../common.descriptions';
+import { LIST_LIMITS, filtersCollection, returnAllDescription } from '../common.descriptions';
 import type { OperationMeta } from '../types';
 
 export const meta: OperationMeta = {
@@ -17,29 +17,21 @@ const showFor = { resource: ['job'], operation: ['getAll'] };
 
 export const description: INodeProperties[] = [
 	...returnAllDescription(showFor, 'jobs', 'On a large account, add a Status filter or use a Limit instead.'),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				default: 'failed',
-				description: 'Only jobs with this status (Convertly filters them, newest first)',
-				options: [
-					{ name: 'Completed', value: 'completed' },
-					{ name: 'Failed', value: 'failed' },
-					{ name: 'Pending', value: 'pending' },
-					{ name: 'Processing', value: 'processing' },
-				],
-			},
-		],
-	},
+	filtersCollection(showFor, [
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			default: 'failed',
+			description: 'Only jobs with this status (Convertly filters them, newest first)',
+			options: [
+				{ name: 'Completed', value: 'completed' },
+				{ name: 'Failed', value: 'failed' },
+				{ name: 'Pending', value: 'pending' },
+				{ name: 'Processing', value: 'processing' },
+			],
+		},
+	]),
 ];
 
 /** Lists the account's jobs: one item per job, exactly as Convertly returns it. */
