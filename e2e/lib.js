@@ -76,11 +76,16 @@ function n8nCli(userFolder, args, { brokerPort = Number(process.env.E2E_N8N_BROK
 	});
 }
 
-/** The run data JSON that `n8n execute --rawOutput` prints after its log lines. */
+/**
+ * The run data JSON that `n8n execute --rawOutput` prints between its log lines: from a line that
+ * starts with `{` to the first line that is only `}` (it is pretty-printed, so inner braces are
+ * indented). A busy n8n can print a log line after it.
+ */
 function parseRawOutput(stdout) {
 	const start = stdout.startsWith('{') ? 0 : stdout.indexOf('\n{') + 1;
 	if (start < 0 || stdout[start] !== '{') throw new Error(`no JSON in n8n output:\n${stdout}`);
-	return JSON.parse(stdout.slice(start));
+	const end = stdout.slice(start).search(/\n\}[ \t]*(\r?\n|$)/);
+	return JSON.parse(end < 0 ? stdout.slice(start) : stdout.slice(start, start + end + 2));
 }
 
 /** The items of a node's first run, per output. */
