@@ -1,6 +1,7 @@
 import type { IBinaryData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { Convertly } from '../../nodes/Convertly/Convertly.node';
 import { deriveResult } from '../../simulator';
 import { readBinary, storedBinaryFiles } from '../../tools/engine';
 import type { InputItem } from '../../tools/engine';
@@ -51,7 +52,9 @@ describe('Job → Create', () => {
 		const [create] = simulator().createRequests();
 		expect(create.fields).toEqual({
 			jobType: 'compress',
-			format: 'jpg',
+			// Format is hidden for Compress (files keep their own format); Convertly requires the
+			// field, so its default goes, whatever a saved workflow held.
+			format: 'webp',
 			resize: 'width',
 			compression: '55',
 			autoOrient: 'false',
@@ -63,6 +66,16 @@ describe('Job → Create', () => {
 			callbackSecret: 'cb-secret',
 		});
 		expect(create.files.map((file) => file.filename)).toEqual(['a.png', 'bb.png']);
+	});
+
+	it('Compress keeps each file’s format: Format is shown only for Convert', async () => {
+		const format = new Convertly().description.properties.find((property) => property.name === 'format');
+		expect(format?.displayOptions?.show).toEqual({ resource: ['job'], operation: ['create'], jobType: ['convert'] });
+		const result = await run(simulator(), waitAndDownload({ jobType: 'compress', format: 'jpg' }), {
+			items: [withFiles({ data: PNG('keep-png') })],
+		});
+		expect(result.status).toBe('success');
+		expect(result.items[0].binary?.data_0).toMatchObject({ fileName: 'keep-png.png', mimeType: 'image/png' });
 	});
 
 	it('waits and downloads the result files into n8n binary data (Output: Job → data_0, data_1)', async () => {

@@ -34,7 +34,11 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'convert',
 		options: [
-			{ name: 'Compress', value: 'compress', description: 'Make files smaller, keeping their format where possible' },
+			{
+				name: 'Compress',
+				value: 'compress',
+				description: 'Make files smaller in their own format (a PNG stays a PNG), at the quality set in Compression. Format does not apply.',
+			},
 			{ name: 'Convert', value: 'convert', description: 'Convert files to another format' },
 		],
 		displayOptions: { show: showFor },
@@ -57,7 +61,9 @@ export const description: INodeProperties[] = [
 		default: 'webp',
 		description: 'The format of the result files',
 		options: CONVERT_FORMATS.map(([value, kind]) => ({ name: value.toUpperCase(), value, description: kind })),
-		displayOptions: { show: showFor },
+		// Compress keeps each file's format; the field is still sent (Convertly requires it) with
+		// the saved value, which Convertly ignores for compress.
+		displayOptions: { show: { ...showFor, jobType: ['convert'] } },
 	},
 	{
 		displayName: 'Resize',
