@@ -59,7 +59,7 @@ export class ConvertlyTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Convertly endpoints are set up in the dashboard, not through the API. Copy the webhook URL above, then in Convertly open <b>Settings → Webhooks → Add endpoint</b>, paste the URL, choose the same events as below and save. Copy the signing secret (whsec_…) it shows once into the <b>Convertly Webhook API</b> credential.',
+					'Convertly endpoints are set up in the dashboard, not through the API. Copy the webhook URL above, then in Convertly open <b>Settings → Webhooks → Add endpoint</b>, paste the URL, choose the same events as below and save. Copy the signing secret (whsec_…) it shows once into the <b>Convertly Webhook API</b> credential. Convertly must be able to reach the URL: it has to be a public address (not localhost); when n8n runs behind a reverse proxy, set n8n’s WEBHOOK_URL to the public address so that the URL shown is the one to paste.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -79,7 +79,7 @@ export class ConvertlyTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to read the full job (GET /api/jobs/{data.jobId}) with a Convertly API credential and add it as "job"',
+					'Whether to read the full job (GET /api/jobs/{data.jobId}) with a Convertly API credential and add it as "job". The dashboard’s test event (job ID all zeros) is output with "job": null and a note instead.',
 			},
 			{
 				displayName: 'Download Results',
