@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties, subtitle } from './actions';
 import { router } from './actions/router';
-import { searchFiles, searchFolders, searchJobs } from './methods';
+import { searchCancellableJobs, searchFiles, searchFolders, searchJobs } from './methods';
 
 export class Convertly implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,7 +32,7 @@ export class Convertly implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchFiles, searchFolders, searchJobs },
+		listSearch: { searchCancellableJobs, searchFiles, searchFolders, searchJobs },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

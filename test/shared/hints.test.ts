@@ -90,7 +90,7 @@ describe('Job ID values', () => {
 	const simulator = useSimulator();
 
 	it.each([
-		['From List', { __rl: true, mode: 'list', value: UUID, cachedResultName: 'convert · completed · 3 files · 2026-11-28 13:34' }],
+		['From List', { __rl: true, mode: 'list', value: UUID, cachedResultName: 'convert · completed · 3 files · 2026-11-28 13:34 UTC' }],
 		['By ID', { __rl: true, mode: 'id', value: UUID }],
 		['By ID with an expression', { __rl: true, mode: 'id', value: '={{ $json.id }}' }],
 		['a plain text value (workflows saved before the picker)', UUID],
