@@ -78,6 +78,23 @@ describe('Job → Create', () => {
 		expect(result.items[0].binary?.data_0).toMatchObject({ fileName: 'keep-png.png', mimeType: 'image/png' });
 	});
 
+	it('Resize presets and Quality read as a user thinks; parameter names and values are unchanged', () => {
+		const properties = new Convertly().description.properties.filter((property) => property.displayOptions?.show?.operation?.includes('create') && property.displayOptions.show.resource?.includes('job'));
+		const resize = properties.find((property) => property.name === 'resize');
+		const options = (resize?.options ?? []) as Array<{ name: string; value: string; description?: string }>;
+		expect(options.map((option) => option.value).sort()).toEqual(['ecommerce', 'email', 'height', 'instagram', 'linkedin', 'original', 'square', 'website', 'width']);
+		expect(Object.fromEntries(options.map((option) => [option.value, option.name]))).toMatchObject({
+			website: 'Web Page',
+			instagram: 'Instagram Post',
+			linkedin: 'LinkedIn Post',
+			ecommerce: 'Product Photo (E-Commerce)',
+		});
+		// Every preset says what it produces.
+		expect(options.every((option) => (option.description ?? '').length > 10)).toBe(true);
+		const quality = properties.find((property) => property.name === 'compression');
+		expect(quality).toMatchObject({ displayName: 'Quality', default: 82, typeOptions: { minValue: 1, maxValue: 100 } });
+	});
+
 	it('waits and downloads the result files into n8n binary data (Output: Job → data_0, data_1)', async () => {
 		const result = await run(simulator(), waitAndDownload({ binaryPropertyName: 'data,second' }), {
 			items: [withFiles({ data: PNG('first file'), second: PNG('second') })],
