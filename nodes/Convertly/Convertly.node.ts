@@ -22,7 +22,7 @@ export class Convertly implements INodeType {
 		documentationUrl: 'https://github.com/convertly-sh/n8n-nodes-convertly#operations',
 		subtitle: subtitle(),
 		description:
-			'Convert and compress files with Convertly, get its jobs, wait for them and download the result files',
+			'Convert and compress files, run media tools, and keep files in Convertly storage; get, wait for and download jobs',
 		defaults: { name: 'Convertly' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

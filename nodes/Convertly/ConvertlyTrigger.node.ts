@@ -27,7 +27,9 @@ export class ConvertlyTrigger implements INodeType {
 		version: 1,
 		documentationUrl: 'https://github.com/convertly-sh/n8n-nodes-convertly#convertly-trigger',
 		subtitle: '={{$parameter["events"].length === 1 ? $parameter["events"][0] : $parameter["events"].length + " events"}}',
-		description: 'Starts the workflow when Convertly reports a job event through a signed webhook',
+		// n8n's node creator shows one "Convertly" entry for both nodes, with this description (it
+		// replaces the action node's there), so it speaks for both.
+		description: 'Convert, compress and store media with Convertly, and start workflows on its job events',
 		defaults: { name: 'Convertly Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
