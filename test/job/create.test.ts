@@ -52,9 +52,7 @@ describe('Job → Create', () => {
 		const [create] = simulator().createRequests();
 		expect(create.fields).toEqual({
 			jobType: 'compress',
-			// Format is hidden for Compress (files keep their own format); Convertly requires the
-			// field, so its default goes, whatever a saved workflow held.
-			format: 'webp',
+			format: 'jpg',
 			resize: 'width',
 			compression: '55',
 			autoOrient: 'false',
@@ -68,13 +66,15 @@ describe('Job → Create', () => {
 		expect(create.files.map((file) => file.filename)).toEqual(['a.png', 'bb.png']);
 	});
 
-	it('Compress keeps each file’s format: Format is shown only for Convert', async () => {
-		const format = new Convertly().description.properties.find((property) => property.name === 'format');
-		expect(format?.displayOptions?.show).toEqual({ resource: ['job'], operation: ['create'], jobType: ['convert'] });
+	it('Compress keeps each file’s format; Format stays shown and sent as saved, with a hint saying so', async () => {
+		const format = new Convertly().description.properties.find((property) => property.name === 'format' && property.displayOptions?.show?.operation?.includes('create'));
+		expect(format?.displayOptions?.show).toEqual({ resource: ['job'], operation: ['create'] });
+		expect(format?.hint).toMatch(/Compress keeps each file’s own format/);
 		const result = await run(simulator(), waitAndDownload({ jobType: 'compress', format: 'jpg' }), {
 			items: [withFiles({ data: PNG('keep-png') })],
 		});
 		expect(result.status).toBe('success');
+		expect(simulator().createRequests()[0].fields.format).toBe('jpg');
 		expect(result.items[0].binary?.data_0).toMatchObject({ fileName: 'keep-png.png', mimeType: 'image/png' });
 	});
 

@@ -37,7 +37,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Compress',
 				value: 'compress',
-				description: 'Make files smaller in their own format (a PNG stays a PNG), at the Quality set below. Format does not apply.',
+				description: 'Make files smaller, keeping each file’s own format where possible (a PNG stays a PNG), at the Quality set below',
 			},
 			{ name: 'Convert', value: 'convert', description: 'Convert files to another format' },
 		],
@@ -59,11 +59,12 @@ export const description: INodeProperties[] = [
 		name: 'format',
 		type: 'options',
 		default: 'webp',
-		description: 'The format of the result files',
+		description: 'The format of the result files (Convert)',
+		hint: 'Convert: the format the files are converted to. Compress keeps each file’s own format where it can (a PNG stays a PNG); Convertly requires a format on every job, so this one is still sent.',
 		options: CONVERT_FORMATS.map(([value, kind]) => ({ name: value.toUpperCase(), value, description: kind })),
-		// Compress keeps each file's format; the field is still sent (Convertly requires it) with
-		// the saved value, which Convertly ignores for compress.
-		displayOptions: { show: { ...showFor, jobType: ['convert'] } },
+		// Shown for Compress too: n8n drops a hidden parameter's saved value at run time, and a
+		// saved compress job's Format must keep being sent as it was.
+		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'Resize',
