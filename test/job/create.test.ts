@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import { Convertly } from '../../nodes/Convertly/Convertly.node';
 import { deriveResult } from '../../simulator';
-import { readBinary, storedBinaryFiles } from '../../tools/engine';
+import { openStoredFiles, readBinary, storedBinaryFiles } from '../../tools/engine';
 import type { InputItem } from '../../tools/engine';
 import { createJobParameters, run, start, stopNow, until, useSimulator } from '../helpers';
 
@@ -334,6 +334,25 @@ describe('Job → Create', () => {
 			await sleep(1700);
 			expect(simulator().jobsCreated()).toBe(0);
 			expect(simulator().requests().filter((request) => request.at > stoppedAt)).toEqual([]);
+		});
+
+		it('during an upload: the file being sent is closed, not left to garbage collection', async () => {
+			simulator().addFault({ path: '/api/jobs', method: 'POST', delayMs: 1500 });
+			const running = start(simulator(), createParameters(), {
+				items: [withFiles({ data: { sizeBytes: 16 * 1024 * 1024, fileName: 'big.mov', mimeType: 'video/quicktime' } as never })],
+			});
+			await until(() => simulator().requests().some((request) => request.method === 'POST'));
+			await sleep(100);
+			expect((await openStoredFiles())?.length ?? 1).toBeGreaterThan(0);
+			await stopNow(running);
+			// Before: the HTTP client stopped reading and nothing destroyed the stream, whose file
+			// handle n8n's store opened; Node closed it on garbage collection, with its DEP0137 warning.
+			let open = await openStoredFiles();
+			for (let tries = 0; open?.length && tries < 50; tries++) {
+				await sleep(20);
+				open = await openStoredFiles();
+			}
+			expect(open ?? []).toEqual([]);
 		});
 
 		it('during a download: a broken-off download is retried; Stop then ends at once and leaves no half-written file', async () => {
