@@ -11,7 +11,7 @@ import type {
 
 /** Shown when the Base URL answers the test with something other than Convertly's job list. */
 export const NOT_CONVERTLY_MESSAGE =
-	'The Base URL does not point to the Convertly API: GET /api/jobs did not answer with a Convertly job list. Use https://convertly.sh unless you run a proxy or the simulator, and leave out any path such as /api.';
+	'The Base URL does not point to the Convertly API: GET /api/jobs did not answer with a Convertly job list. Use https://convertly.sh unless you run a proxy or the simulator, and leave out any path: if the Base URL ends in /api, drop /api (the node adds /api/… itself).';
 
 export class ConvertlyApi implements ICredentialType {
 	name = 'convertlyApi';
@@ -122,7 +122,7 @@ export class ConvertlyApi implements ICredentialType {
 				properties: {
 					value: 404,
 					message:
-						'No Convertly API was found at this Base URL. Use https://convertly.sh unless you run a proxy or the simulator.',
+						'No Convertly API was found at this Base URL. If it ends in /api, drop /api (https://convertly.sh, not https://convertly.sh/api): the node adds /api/… itself. Otherwise use https://convertly.sh unless you run a proxy or the simulator.',
 				},
 			},
 			{

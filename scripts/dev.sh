@@ -170,7 +170,7 @@ cat <<EOF
   n8n with n8n-nodes-convertly is running: http://127.0.0.1:$PORT
   Log in as $OWNER_EMAIL / $OWNER_PASSWORD
   Credential: "$CREDENTIAL_NAME" -> $BASE_URL
-  Example workflows: Convertly: get a job / wait for a job / one item per result file / error branch / …
+  Example workflows: $workflow_count imported from examples/ (their names start with "Convertly:")
   The file examples read $FILES_DIR/convertly/in and write to …/convertly/out
   The import example fetches its ZIP from $SAMPLES_URL
   Edits under nodes/ and credentials/ are recompiled and reloaded by n8n within seconds.

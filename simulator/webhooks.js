@@ -280,10 +280,10 @@ function createWebhooks({ jobView, callbackOf = () => undefined, toolOf = () => 
 
 	// ---- test events and forgeries -------------------------------------------------------
 
-	/** What the dashboard's "Send test event" does: a signed conversion.completed for a sample job. */
+	/** What the dashboard's "Send test event" does: a signed conversion.completed naming the all-zeros job ID (no such job). */
 	function sendTestEvent({ endpointId, type = 'conversion.completed' } = {}) {
 		const targets = endpointId ? [endpoints.get(endpointId)].filter(Boolean) : [...endpoints.values()];
-		const event = envelope(type, { jobId: '00000000-0000-4000-8000-000000000000', filename: 'test-event.webp', test: true });
+		const event = envelope(type, { jobId: '00000000-0000-0000-0000-000000000000', filename: 'test-event.webp', test: true });
 		return targets.map((endpoint) => startDelivery(endpoint, event));
 	}
 

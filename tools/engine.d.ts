@@ -61,6 +61,8 @@ export function readBinary(binary: IBinaryData): Promise<Buffer>;
 export function binaryPath(binary: IBinaryData): string | undefined;
 /** Every file under n8n's binary data folder, relative to it; only one execution's when given. */
 export function storedBinaryFiles(executionId?: string): Promise<string[]>;
+/** Files under n8n's binary data folder this process holds open; null where /proc is not available. */
+export function openStoredFiles(): Promise<string[] | null>;
 export function runConvertly(options: RunOptions): Execution;
 export function testCredential(
 	credentials: CredentialData,

@@ -427,7 +427,28 @@ function binaryPath(binary) {
 	return binary.id ? Container.get(BinaryDataService).getPath(binary.id) : undefined;
 }
 
+/**
+ * The files under n8n's binary data folder this process holds open (Linux: /proc/self/fd), to
+ * check that a request which ended early closed the file it was reading; null where /proc is not.
+ */
+async function openStoredFiles() {
+	await binaryDataReady;
+	const root = Container.get(BinaryDataService).config.localStoragePath;
+	if (!fs.existsSync('/proc/self/fd')) return null;
+	const open = [];
+	for (const fd of fs.readdirSync('/proc/self/fd')) {
+		try {
+			const target = fs.readlinkSync(path.join('/proc/self/fd', fd));
+			if (target.startsWith(root)) open.push(target);
+		} catch {
+			// Closed while listing.
+		}
+	}
+	return open;
+}
+
 module.exports = {
+	openStoredFiles,
 	runConvertly,
 	testCredential,
 	listSearch,

@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties, subtitle } from './actions';
 import { router } from './actions/router';
-import { searchFiles, searchFolders, searchJobs } from './methods';
+import { searchCancellableJobs, searchFiles, searchFolders, searchJobs } from './methods';
 
 export class Convertly implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +22,7 @@ export class Convertly implements INodeType {
 		documentationUrl: 'https://github.com/convertly-sh/n8n-nodes-convertly#operations',
 		subtitle: subtitle(),
 		description:
-			'Convert and compress files with Convertly, get its jobs, wait for them and download the result files',
+			'Convert and compress files, run media tools, and keep files in Convertly storage; get, wait for and download jobs',
 		defaults: { name: 'Convertly' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -32,7 +32,7 @@ export class Convertly implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchFiles, searchFolders, searchJobs },
+		listSearch: { searchCancellableJobs, searchFiles, searchFolders, searchJobs },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

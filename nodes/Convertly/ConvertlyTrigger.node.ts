@@ -27,7 +27,9 @@ export class ConvertlyTrigger implements INodeType {
 		version: 1,
 		documentationUrl: 'https://github.com/convertly-sh/n8n-nodes-convertly#convertly-trigger',
 		subtitle: '={{$parameter["events"].length === 1 ? $parameter["events"][0] : $parameter["events"].length + " events"}}',
-		description: 'Starts the workflow when Convertly reports a job event through a signed webhook',
+		// n8n's node creator shows one "Convertly" entry for both nodes, with this description (it
+		// replaces the action node's there), so it speaks for both.
+		description: 'Convert, compress and store media with Convertly, and start workflows on its job events',
 		defaults: { name: 'Convertly Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -59,7 +61,7 @@ export class ConvertlyTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Convertly endpoints are set up in the dashboard, not through the API. Copy the webhook URL above, then in Convertly open <b>Settings → Webhooks → Add endpoint</b>, paste the URL, choose the same events as below and save. Copy the signing secret (whsec_…) it shows once into the <b>Convertly Webhook API</b> credential.',
+					'Convertly endpoints are set up in the dashboard, not through the API. Copy the webhook URL above, then in Convertly open <b>Settings → Webhooks → Add endpoint</b>, paste the URL, choose the same events as below and save. Copy the signing secret (whsec_…) it shows once into the <b>Convertly Webhook API</b> credential. Convertly must be able to reach the URL: it has to be a public address (not localhost); when n8n runs behind a reverse proxy, set n8n’s WEBHOOK_URL to the public address so that the URL shown is the one to paste.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -79,7 +81,7 @@ export class ConvertlyTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to read the full job (GET /api/jobs/{data.jobId}) with a Convertly API credential and add it as "job"',
+					'Whether to read the full job (GET /api/jobs/{data.jobId}) with a Convertly API credential and add it as "job". The dashboard’s test event (job ID all zeros) is output with "job": null and a note instead.',
 			},
 			{
 				displayName: 'Download Results',

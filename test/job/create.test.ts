@@ -1,8 +1,9 @@
 import type { IBinaryData } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { Convertly } from '../../nodes/Convertly/Convertly.node';
 import { deriveResult } from '../../simulator';
-import { readBinary, storedBinaryFiles } from '../../tools/engine';
+import { openStoredFiles, readBinary, storedBinaryFiles } from '../../tools/engine';
 import type { InputItem } from '../../tools/engine';
 import { createJobParameters, run, start, stopNow, until, useSimulator } from '../helpers';
 
@@ -63,6 +64,35 @@ describe('Job → Create', () => {
 			callbackSecret: 'cb-secret',
 		});
 		expect(create.files.map((file) => file.filename)).toEqual(['a.png', 'bb.png']);
+	});
+
+	it('Compress keeps each file’s format; Format stays shown and sent as saved, with a hint saying so', async () => {
+		const format = new Convertly().description.properties.find((property) => property.name === 'format' && property.displayOptions?.show?.operation?.includes('create'));
+		expect(format?.displayOptions?.show).toEqual({ resource: ['job'], operation: ['create'] });
+		expect(format?.hint).toMatch(/Compress keeps each file’s own format/);
+		const result = await run(simulator(), waitAndDownload({ jobType: 'compress', format: 'jpg' }), {
+			items: [withFiles({ data: PNG('keep-png') })],
+		});
+		expect(result.status).toBe('success');
+		expect(simulator().createRequests()[0].fields.format).toBe('jpg');
+		expect(result.items[0].binary?.data_0).toMatchObject({ fileName: 'keep-png.png', mimeType: 'image/png' });
+	});
+
+	it('Resize presets and Quality read as a user thinks; parameter names and values are unchanged', () => {
+		const properties = new Convertly().description.properties.filter((property) => property.displayOptions?.show?.operation?.includes('create') && property.displayOptions.show.resource?.includes('job'));
+		const resize = properties.find((property) => property.name === 'resize');
+		const options = (resize?.options ?? []) as Array<{ name: string; value: string; description?: string }>;
+		expect(options.map((option) => option.value).sort()).toEqual(['ecommerce', 'email', 'height', 'instagram', 'linkedin', 'original', 'square', 'website', 'width']);
+		expect(Object.fromEntries(options.map((option) => [option.value, option.name]))).toMatchObject({
+			website: 'Web Page',
+			instagram: 'Instagram Post',
+			linkedin: 'LinkedIn Post',
+			ecommerce: 'Product Photo (E-Commerce)',
+		});
+		// Every preset says what it produces.
+		expect(options.every((option) => (option.description ?? '').length > 10)).toBe(true);
+		const quality = properties.find((property) => property.name === 'compression');
+		expect(quality).toMatchObject({ displayName: 'Quality', default: 82, typeOptions: { minValue: 1, maxValue: 100 } });
 	});
 
 	it('waits and downloads the result files into n8n binary data (Output: Job → data_0, data_1)', async () => {
@@ -304,6 +334,25 @@ describe('Job → Create', () => {
 			await sleep(1700);
 			expect(simulator().jobsCreated()).toBe(0);
 			expect(simulator().requests().filter((request) => request.at > stoppedAt)).toEqual([]);
+		});
+
+		it('during an upload: the file being sent is closed, not left to garbage collection', async () => {
+			simulator().addFault({ path: '/api/jobs', method: 'POST', delayMs: 1500 });
+			const running = start(simulator(), createParameters(), {
+				items: [withFiles({ data: { sizeBytes: 16 * 1024 * 1024, fileName: 'big.mov', mimeType: 'video/quicktime' } as never })],
+			});
+			await until(() => simulator().requests().some((request) => request.method === 'POST'));
+			await sleep(100);
+			expect((await openStoredFiles())?.length ?? 1).toBeGreaterThan(0);
+			await stopNow(running);
+			// Before: the HTTP client stopped reading and nothing destroyed the stream, whose file
+			// handle n8n's store opened; Node closed it on garbage collection, with its DEP0137 warning.
+			let open = await openStoredFiles();
+			for (let tries = 0; open?.length && tries < 50; tries++) {
+				await sleep(20);
+				open = await openStoredFiles();
+			}
+			expect(open ?? []).toEqual([]);
 		});
 
 		it('during a download: a broken-off download is retried; Stop then ends at once and leaves no half-written file', async () => {

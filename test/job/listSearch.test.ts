@@ -1,12 +1,14 @@
+import { jobLabel } from '../../nodes/Convertly/methods/listSearch/jobs';
+import { Convertly } from '../../nodes/Convertly/Convertly.node';
 import { listSearch } from '../../tools/engine';
 import type { Simulator } from '../helpers';
 import { useSimulator } from '../helpers';
 import { listQueries, seedJobs } from './jobList';
 
 /** The Job ID picker's list, through the same n8n-core path the editor's request takes. */
-async function search(simulator: Simulator, filter?: string, paginationToken?: string, apiKey = simulator.apiKey) {
+async function search(simulator: Simulator, filter?: string, paginationToken?: string, apiKey = simulator.apiKey, method = 'searchJobs') {
 	return await listSearch({
-		method: 'searchJobs',
+		method,
 		filter,
 		paginationToken,
 		parameters: { resource: 'job', operation: 'get', jobId: { __rl: true, mode: 'list', value: '' } },
@@ -22,9 +24,9 @@ describe('Job ID → From List (listSearch "searchJobs")', () => {
 		simulator().addJob({ jobType: 'media_tool', tool: 'thumbnail', totalFiles: 1, processingMs: null, createdAt: '2026-11-28T09:05:00.000Z' });
 		const { results, paginationToken } = await search(simulator());
 		expect(results).toEqual([
-			{ name: 'compress · completed · 3 files · 2026-11-28 13:34', value: job.jobId, description: job.jobId },
+			{ name: 'compress · completed · 3 files · 2026-11-28 13:34 UTC', value: job.jobId, description: job.jobId },
 			// The list's job summaries carry no tool name; the type alone names it.
-			expect.objectContaining({ name: 'media_tool · processing · 1 file · 2026-11-28 09:05' }),
+			expect.objectContaining({ name: 'media tool · processing · 1 file · 2026-11-28 09:05 UTC' }),
 		]);
 		expect(paginationToken).toBeUndefined();
 	});
@@ -86,5 +88,38 @@ describe('Job ID → From List (listSearch "searchJobs")', () => {
 
 	it('a rejected key fails with the node’s own message, which the picker shows', async () => {
 		await expect(search(simulator(), undefined, undefined, 'cvly_wrong_key')).rejects.toThrow(/Convertly rejected the API key/);
+	});
+
+	describe('labels', () => {
+		it('add the first file’s name where the listed job carries one, cut to 40 characters', () => {
+			const base = { jobId: 'a755a89a-3a63-4f3e-88ff-7fef50d42d7d', jobType: 'convert', status: 'completed', totalFiles: 2, createdAt: '2026-11-28T13:34:56.000Z' };
+			expect(jobLabel({ ...base, results: [{ filename: 'photo.webp' }, { filename: 'b.webp' }] })).toBe('convert · completed · 2 files · photo.webp · 2026-11-28 13:34 UTC');
+			expect(jobLabel({ ...base, filename: `${'x'.repeat(50)}.png` })).toBe(`convert · completed · 2 files · ${'x'.repeat(39)}… · 2026-11-28 13:34 UTC`);
+			// Convertly's list summaries carry no file names: nothing is made up.
+			expect(jobLabel(base)).toBe('convert · completed · 2 files · 2026-11-28 13:34 UTC');
+			expect(jobLabel({ ...base, jobType: 'media_tool', tool: 'thumbnail' })).toBe('media tool (thumbnail) · completed · 2 files · 2026-11-28 13:34 UTC');
+		});
+	});
+
+	describe('Job → Cancel’s picker (listSearch "searchCancellableJobs")', () => {
+		it('is the Cancel Job ID’s list method; Get keeps searchJobs', () => {
+			const locators = new Convertly().description.properties.filter((property) => property.name === 'jobId');
+			const methodOf = (operation: string) =>
+				locators.find((property) => property.displayOptions?.show?.operation?.includes(operation))?.modes?.[0].typeOptions?.searchListMethod;
+			expect(methodOf('cancel')).toBe('searchCancellableJobs');
+			expect(methodOf('get')).toBe('searchJobs');
+		});
+
+		it('lists only pending jobs, asked of Convertly with the status filter, and searches among them', async () => {
+			simulator().addJob({ jobType: 'convert', processingMs: 0, ageMs: 2000 });
+			const pending = simulator().addJob({ jobType: 'compress', pendingMs: 600_000, ageMs: 1000 });
+			const pendingConvert = simulator().addJob({ jobType: 'convert', pendingMs: 600_000, ageMs: 3000 });
+			const all = await search(simulator(), undefined, undefined, simulator().apiKey, 'searchCancellableJobs');
+			expect(all.results.map((result) => result.value)).toEqual([pending.jobId, pendingConvert.jobId]);
+			expect(all.results[0].name).toMatch(/^compress · pending · 1 file · \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+			const compress = await search(simulator(), 'compr', undefined, simulator().apiKey, 'searchCancellableJobs');
+			expect(compress.results.map((result) => result.value)).toEqual([pending.jobId]);
+			expect(listQueries(simulator()).every((query) => query.status === 'pending')).toBe(true);
+		});
 	});
 });

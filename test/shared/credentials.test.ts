@@ -130,5 +130,11 @@ describe('Convertly API credential', () => {
 			expect(outcome.status).toBe('Error');
 			expect(outcome.message).toContain('No Convertly API was found at this Base URL');
 		});
+
+		it('says to drop /api when the Base URL ends in it (a common paste)', async () => {
+			const outcome = await testCredential({ apiKey: simulator().apiKey, baseUrl: `${simulator().url}/api` });
+			expect(outcome.status).toBe('Error');
+			expect(outcome.message).toContain('If it ends in /api, drop /api');
+		});
 	});
 });

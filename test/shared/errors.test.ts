@@ -1,4 +1,4 @@
-import { getJobParameters, run, serialise, useSimulator } from '../helpers';
+import { createJobParameters, getJobParameters, run, serialise, useSimulator } from '../helpers';
 
 describe('errors a user can meet', () => {
 	const simulator = useSimulator();
@@ -94,6 +94,38 @@ describe('errors a user can meet', () => {
 		const result = await run(simulator(), getJobParameters('x'), { credentials: { baseUrl: 'http://127.0.0.1:9' } });
 		expect(result.error?.message).toBe('Could not reach Convertly at http://127.0.0.1:9');
 		expect(result.error?.description).toContain('(ECONNREFUSED)');
+	});
+
+	describe('a Base URL ending in /api (a common paste)', () => {
+		it('Create says to drop /api and names no Job ID (Create has none)', async () => {
+			const result = await run(simulator(), createJobParameters(), {
+				credentials: { baseUrl: `${simulator().url}/api` },
+				items: [{ json: {}, binary: { data: { text: 'x', fileName: 'x.png', mimeType: 'image/png' } } }],
+			});
+			expect(result.error?.message).toBe('Convertly has no such address: the Base URL ends in /api: No route for POST /api/api/jobs.');
+			expect(result.error?.description).toBe(
+				`The Base URL ends in /api: drop /api (use ${simulator().url}), because the node adds /api/… to it itself.`,
+			);
+			expect(`${result.error?.message} ${result.error?.description}`).not.toContain('Job ID');
+		});
+
+		it('Get says to drop /api too, instead of "Job … was not found"', async () => {
+			const result = await run(simulator(), getJobParameters('a755a89a-3a63-4f3e-88ff-7fef50d42d7d'), {
+				credentials: { baseUrl: `${simulator().url}/api/` },
+			});
+			expect(result.error?.message).toMatch(/^Convertly has no such address: the Base URL ends in \/api/);
+			expect(result.error?.description).toContain('drop /api');
+		});
+
+		it('a 404 without a subject is resource-neutral, and another path is pointed out', async () => {
+			const result = await run(simulator(), createJobParameters(), {
+				credentials: { baseUrl: `${simulator().url}/v2` },
+				items: [{ json: {}, binary: { data: { text: 'x', fileName: 'x.png', mimeType: 'image/png' } } }],
+			});
+			expect(result.error?.message).toBe('Convertly found nothing at this address (HTTP 404): No route for POST /v2/api/jobs.');
+			expect(result.error?.description).toMatch(/^The Base URL has a path \(\/v2\)/);
+			expect(result.error?.description).not.toContain('Job ID');
+		});
 	});
 
 	it('a 200 that is not JSON (a proxy page) says the Base URL is wrong', async () => {

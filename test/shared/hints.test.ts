@@ -1,7 +1,8 @@
 import type { INode } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { Convertly } from '../../nodes/Convertly/Convertly.node';
+import { ConvertlyTrigger } from '../../nodes/Convertly/ConvertlyTrigger.node';
 import type { RunResult } from '../helpers';
 import { getJobParameters, run, useSimulator } from '../helpers';
 
@@ -90,7 +91,7 @@ describe('Job ID values', () => {
 	const simulator = useSimulator();
 
 	it.each([
-		['From List', { __rl: true, mode: 'list', value: UUID, cachedResultName: 'convert · completed · 3 files · 2026-11-28 13:34' }],
+		['From List', { __rl: true, mode: 'list', value: UUID, cachedResultName: 'convert · completed · 3 files · 2026-11-28 13:34 UTC' }],
 		['By ID', { __rl: true, mode: 'id', value: UUID }],
 		['By ID with an expression', { __rl: true, mode: 'id', value: '={{ $json.id }}' }],
 		['a plain text value (workflows saved before the picker)', UUID],
@@ -149,12 +150,20 @@ describe('subtitle', () => {
 	};
 
 	it.each([
-		['get', 'Get a job'],
-		['getAll', 'Get many jobs'],
-		['cancel', 'Cancel a job'],
-		['create', 'Create a job'],
+		['get', 'Job → Get'],
+		['getAll', 'Job → Get Many'],
+		['cancel', 'Job → Cancel'],
+		['create', 'Job → Create'],
 	])('operation %s reads "%s"', (operation, expected) => {
 		expect(subtitle({ resource: 'job', operation })).toBe(expected);
+	});
+
+	it('does not repeat the name n8n gives a node added from an action ("Create a job")', () => {
+		for (const [resource, operation] of [['job', 'create'], ['folder', 'create'], ['file', 'upload']]) {
+			const name = NodeHelpers.makeNodeName({ resource, operation }, nodeType.description);
+			expect(subtitle({ resource, operation })).not.toBe(name);
+			expect(String(subtitle({ resource, operation }))).not.toContain(name);
+		}
 	});
 
 	it.each([[{ resource: '__CUSTOM_API_CALL__', operation: 'get' }], [{ resource: 'job', operation: '__CUSTOM_API_CALL__' }]])(
@@ -173,5 +182,13 @@ describe('subtitle', () => {
 		for (const option of operations as Array<{ value: string }>) {
 			expect(subtitle({ resource: 'job', operation: option.value })).not.toMatch(/: job$/);
 		}
+	});
+});
+
+describe('node creator', () => {
+	it('the trigger’s description, which n8n shows for the merged "Convertly" entry, speaks for both nodes', () => {
+		const description = new ConvertlyTrigger().description.description;
+		expect(description).toMatch(/convert/i);
+		expect(description).toMatch(/event/i);
 	});
 });

@@ -198,6 +198,26 @@ describe('Convertly Trigger with the simulator’s account webhooks', () => {
 		expect(node.runs[0].items[0].json).toMatchObject({ type: 'conversion.completed', data: { test: true } });
 	});
 
+	it('with Fetch Job, the dashboard’s test event (job ID all zeros) is output with a note, not failed', async () => {
+		const node = trigger({
+			parameters: { fetchJob: true, downloadResults: true },
+			apiCredentials: { apiKey: simulator().apiKey, baseUrl: simulator().url },
+		});
+		simulator().webhooks.addEndpoint({ handler: into(node), secret: SECRET });
+		simulator().webhooks.sendTestEvent();
+		await simulator().webhooks.idle();
+		await until(() => node.runs.length >= 1);
+		expect(node.runs[0].status).toBe('success');
+		expect(node.runs[0].items[0].json).toMatchObject({
+			type: 'conversion.completed',
+			data: { jobId: '00000000-0000-0000-0000-000000000000', test: true },
+			job: null,
+			note: expect.stringContaining('test event'),
+		});
+		// No request for the job that does not exist.
+		expect(simulator().requests()).toEqual([]);
+	});
+
 	it('Convertly’s delivery history API lists the attempts', async () => {
 		simulator().webhooks.addEndpoint({ url: 'http://127.0.0.1:9/unreachable', eventTypes: ['conversion.completed'] });
 		simulator().webhooks.emit('conversion.completed', { jobId: 'x', filename: 'y' });

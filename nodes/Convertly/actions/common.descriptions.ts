@@ -6,6 +6,8 @@ type DisplayShow = NonNullable<NonNullable<INodeProperties['displayOptions']>['s
 
 /** The listSearch methods behind the pickers (methods/listSearch/). */
 export const JOB_SEARCH_METHOD = 'searchJobs';
+/** Job → Cancel's picker: only the jobs that can still be cancelled. */
+export const CANCELLABLE_JOB_SEARCH_METHOD = 'searchCancellableJobs';
 export const FILE_SEARCH_METHOD = 'searchFiles';
 export const FOLDER_SEARCH_METHOD = 'searchFolders';
 
@@ -76,12 +78,16 @@ export function fileLocator(show: DisplayShow, description: string): INodeProper
  * (usually an expression). Workflows saved when Job ID was a plain text field keep their string
  * value, which n8n passes through unchanged (see the Job ID row of Job → Get in the README).
  */
-export function jobIdDescription(show: DisplayShow, description: string): INodeProperties {
+export function jobIdDescription(
+	show: DisplayShow,
+	description: string,
+	options: { searchMethod?: string; listPlaceholder?: string } = {},
+): INodeProperties {
 	return idLocator({
 		name: 'jobId',
 		displayName: 'Job ID',
-		searchMethod: JOB_SEARCH_METHOD,
-		listPlaceholder: 'Select a job...',
+		searchMethod: options.searchMethod ?? JOB_SEARCH_METHOD,
+		listPlaceholder: options.listPlaceholder ?? 'Select a job...',
 		idPlaceholder: 'e.g. a755a89a-3a63-4f3e-88ff-7fef50d42d7d',
 		idHint: 'The jobId of a Convertly job, usually mapped from an earlier node, e.g. {{ $json.jobId }}',
 		description,

@@ -53,15 +53,20 @@ export function nodeProperties(): INodeProperties[] {
 }
 
 /**
- * The canvas subtitle: the chosen action in words ("Get many jobs"); for n8n's added "Custom API
- * Call" a pointer to the HTTP Request node instead of the raw "__CUSTOM_API_CALL__" value.
+ * The canvas subtitle: the resource and operation as the node's fields name them ("Job → Create").
+ * n8n names a node added from an action after that action ("Create a job"), so the action's words
+ * here would repeat the name; this stays true when the node is renamed. For n8n's added "Custom
+ * API Call" a pointer to the HTTP Request node instead of the raw "__CUSTOM_API_CALL__" value.
  */
 export function subtitle(): string {
-	const actions = Object.fromEntries(
-		RESOURCES.map((resource) => [resource.value, Object.fromEntries(resource.operations.map(({ meta }) => [meta.value, meta.action]))]),
+	const names = Object.fromEntries(
+		RESOURCES.map((resource) => [
+			resource.value,
+			Object.fromEntries(resource.operations.map(({ meta }) => [meta.value, `${resource.name} → ${meta.name}`])),
+		]),
 	);
 	// Spaced braces: "}}" inside the expression would end it early.
-	const table = JSON.stringify(actions).replace(/\{/g, '{ ').replace(/\}/g, ' }');
+	const table = JSON.stringify(names).replace(/\{/g, '{ ').replace(/\}/g, ' }');
 	const call = `"${CUSTOM_API_CALL}"`;
 	return `={{ $parameter["resource"] === ${call} || $parameter["operation"] === ${call} ? "Custom API Call: use the HTTP Request node" : (${table}[$parameter["resource"]] || {})[$parameter["operation"]] || ($parameter["operation"] + ": " + $parameter["resource"]) }}`;
 }

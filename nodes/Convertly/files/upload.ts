@@ -3,6 +3,7 @@ import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
 import { sha256 } from '../helpers/hash';
 import type { ApiResponse, ConvertlyClient } from '../transport';
+import type { AttemptSources } from '../transport/sources';
 import { sanitiseFileName } from './fileName';
 
 /**
@@ -26,7 +27,8 @@ export interface InputFile {
 	 * execution are a new copy, as a stored file read anew is).
 	 */
 	identity: string;
-	open(): AsyncIterable<Uint8Array>;
+	/** The bytes as a stream; what it opens goes into `sources`, which the request attempt destroys when it ends. */
+	open(sources?: AttemptSources): AsyncIterable<Uint8Array>;
 	/** The bytes as a request body of their own (a Node stream, or a Buffer for data in memory). */
 	body(): Promise<unknown>;
 }
@@ -102,7 +104,7 @@ async function describeFile(
 			mimeType,
 			size,
 			identity: id,
-			open: () => streamFrom(async () => await context.helpers.getBinaryStream(id, UPLOAD_CHUNK_BYTES)),
+			open: (sources) => streamFrom(async () => await context.helpers.getBinaryStream(id, UPLOAD_CHUNK_BYTES), sources),
 			body: async () => await context.helpers.getBinaryStream(id, UPLOAD_CHUNK_BYTES),
 		};
 	} else {
@@ -128,9 +130,17 @@ async function describeFile(
 	return file;
 }
 
-/** Opens the source only when the upload reads it, so a retry reads the file again from the start. */
-async function* streamFrom(open: () => Promise<AsyncIterable<Uint8Array> | Uint8Array[]>): AsyncIterable<Uint8Array> {
-	yield* await open();
+/**
+ * Opens the source only when the upload reads it, so a retry reads the file again from the start.
+ * The opened stream goes into the attempt's `sources`: the HTTP client stops reading when the
+ * request ends early but does not destroy it, and only the attempt can close its file.
+ */
+async function* streamFrom(
+	open: () => Promise<AsyncIterable<Uint8Array> | Uint8Array[]>,
+	sources?: AttemptSources,
+): AsyncIterable<Uint8Array> {
+	const source = await open();
+	yield* sources ? sources.add(source) : source;
 }
 
 interface FilePart {
@@ -175,11 +185,12 @@ export function buildForm(
 	fileField: string,
 	files: InputFile[],
 	extraParts: Array<[string, InputFile]> = [],
+	sources?: AttemptSources,
 ): StreamingForm {
 	const form = new StreamingForm();
 	for (const [name, value] of fields) form.append(name, value);
 	for (const [field, file] of [...files.map((file): [string, InputFile] => [fileField, file]), ...extraParts]) {
-		form.append(field, { name: file.fileName, type: file.mimeType, size: file.size, stream: () => file.open() });
+		form.append(field, { name: file.fileName, type: file.mimeType, size: file.size, stream: () => file.open(sources) });
 	}
 	return form;
 }
@@ -236,7 +247,7 @@ export async function postForm(client: ConvertlyClient, upload: FormUpload): Pro
 			method: 'POST',
 			path: upload.path,
 			headers: { 'Idempotency-Key': upload.idempotencyKey },
-			body: async () => buildForm(upload.fields, upload.fileField, upload.files, extraParts),
+			body: async (sources) => buildForm(upload.fields, upload.fileField, upload.files, extraParts, sources),
 			repeatable: upload.repeatable ?? true,
 			files: describeUpload([...upload.files, ...extraParts.map(([, file]) => file)]),
 			bodyBytes: [...upload.files, ...extraParts.map(([, file]) => file)].reduce((sum, file) => sum + file.size, 0),

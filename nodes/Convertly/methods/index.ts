@@ -1,3 +1,3 @@
 export { searchFiles } from './listSearch/files';
 export { searchFolders } from './listSearch/folders';
-export { searchJobs } from './listSearch/jobs';
+export { searchCancellableJobs, searchJobs } from './listSearch/jobs';

@@ -73,6 +73,27 @@ function contentTypeOf(headers: IDataObject): string {
 }
 
 /**
+ * Advice when the Base URL carries a path: the node adds `/api/…` itself, so a pasted
+ * `https://convertly.sh/api` calls `/api/api/jobs`. Empty when the Base URL is just an address.
+ */
+const ENDS_IN_API = 'The Base URL ends in /api';
+
+export function basePathAdvice(baseUrl: string): string {
+	let parsed: URL;
+	try {
+		parsed = new URL(baseUrl);
+	} catch {
+		return '';
+	}
+	const path = parsed.pathname.replace(/\/+$/, '');
+	if (path === '') return '';
+	if (/\/api$/i.test(path)) {
+		return `${ENDS_IN_API}: drop /api (use ${parsed.origin}${path.slice(0, -4)}), because the node adds /api/… to it itself.`;
+	}
+	return `The Base URL has a path (${path}): unless a proxy serves Convertly there, use just the address, such as https://convertly.sh; the node adds /api/… to it itself.`;
+}
+
+/**
  * An answer that is not Convertly's JSON (an HTML page, plain text, a JSON body without
  * Convertly's fields): the Base URL points somewhere else, whatever the status says.
  */
@@ -83,7 +104,10 @@ export function notConvertlyError(
 ): NodeApiError {
 	return new NodeApiError(node, asJsonObject(result.body), {
 		message: `The Base URL does not look like the Convertly API (HTTP ${result.statusCode}, ${contentTypeOf(result.headers)})`,
-		description: `${displayUrl(context.baseUrl)} answered with something that is not a Convertly API response. Set the Base URL in the Convertly API credential to https://convertly.sh (or to your proxy or the simulator), not to a web page, a proxy login page or another service.`,
+		description: withAdvice(
+			basePathAdvice(context.baseUrl),
+			`${displayUrl(context.baseUrl)} answered with something that is not a Convertly API response. Set the Base URL in the Convertly API credential to https://convertly.sh (or to your proxy or the simulator), not to a web page, a proxy login page or another service.`,
+		),
 		httpCode: String(result.statusCode),
 		itemIndex: context.itemIndex,
 	});
@@ -150,9 +174,21 @@ export function toApiError(node: INode, result: Attempt, context: ErrorContext):
 			message = `Convertly refused access${said}`;
 			description = `The key is valid but its plan or permissions do not allow this (for example a locked format, too many files in one job, or a WordPress site token instead of a standard API key).${upgrade}`;
 			break;
+		case statusCode === 404 && basePathAdvice(context.baseUrl).startsWith(ENDS_IN_API):
+			// The node called {Base URL}/api/…, so this is /api/api/…: no such endpoint.
+			message = `Convertly has no such address: the Base URL ends in /api${said}`;
+			description = basePathAdvice(context.baseUrl);
+			break;
 		case statusCode === 404 && context.about !== undefined:
 			message = `${context.about.label} ${quote(context.about.id)} was not found${said}`;
-			description = context.about.notFoundHint;
+			description = withAdvice(basePathAdvice(context.baseUrl), context.about.notFoundHint);
+			break;
+		case statusCode === 404:
+			message = `Convertly found nothing at this address (HTTP 404)${said}`;
+			description = withAdvice(
+				basePathAdvice(context.baseUrl),
+				'The request went to an address Convertly does not know. Check the Base URL in the Convertly API credential (https://convertly.sh, or your proxy or the simulator).',
+			);
 			break;
 		case statusCode === 413:
 			message = `The file is too large for your Convertly plan${file}${said}`;
@@ -180,6 +216,11 @@ export function toApiError(node: INode, result: Attempt, context: ErrorContext):
 			description = 'Check the node parameters: the message above says what Convertly did not accept.';
 	}
 	return new NodeApiError(node, body, { message, description, httpCode: String(statusCode), itemIndex });
+}
+
+/** The Base URL advice first (it is the likelier cause), then the usual description. */
+function withAdvice(advice: string, description: string): string {
+	return advice === '' ? description : `${advice} ${description}`;
 }
 
 /** Re-creates a caught error with its own class, which is what n8n's lint rules ask for. */

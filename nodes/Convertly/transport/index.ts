@@ -13,6 +13,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { Semaphore } from './semaphore';
 import type { ErrorContext, Subject } from './errors';
+import { AttemptSources } from './sources';
 import { asJsonObject, displayUrl, notConvertlyError, rethrowable, toApiError } from './errors';
 import { REQUEST_LIMITS } from './limits';
 import type { Attempt, RetryRules } from './retry';
@@ -41,8 +42,11 @@ export interface ApiRequest {
 	path: string;
 	qs?: IDataObject;
 	headers?: IDataObject;
-	/** Builds the body afresh for every attempt: a streamed body can be sent only once. */
-	body?: () => Promise<unknown>;
+	/**
+	 * Builds the body afresh for every attempt: a streamed body can be sent only once. Streams it
+	 * opens go into `sources`, which the attempt destroys when it ends.
+	 */
+	body?: (sources: AttemptSources) => Promise<unknown>;
 	/**
 	 * Whether the request may be repeated after an answer that may have been acted on (5xx,
 	 * dropped connection): reads always; creations only with an Idempotency-Key.
@@ -243,13 +247,14 @@ export class ConvertlyClient {
 			attempt: async (deadline) => {
 				const timer = timeLimit(Math.max(1_000, Math.min(REQUEST_LIMITS.attemptTimeoutMs + sending, deadline - Date.now())));
 				const signal = AbortSignal.any([this.signal, timer.signal]);
+				const sources = new AttemptSources();
 				try {
 					const response = await this.send(
 						{
 							method: 'PUT',
 							url: withoutUserInfo(new URL(url)).toString(),
 							headers: { 'content-type': file.contentType, 'content-length': String(file.size) },
-							body: (await file.open()) as IHttpRequestOptions['body'],
+							body: sources.add(await file.open()) as IHttpRequestOptions['body'],
 						},
 						{ itemIndex: scope.itemIndex, authenticated: false, signal },
 					);
@@ -257,6 +262,7 @@ export class ConvertlyClient {
 					return { result, value: result };
 				} finally {
 					timer.clear();
+					sources.close();
 				}
 			},
 			settle: (result) =>
@@ -364,8 +370,9 @@ export class ConvertlyClient {
 		const budget = Math.max(1_000, Math.min(REQUEST_LIMITS.attemptTimeoutMs + sendingMs, deadline - Date.now()));
 		const timer = timeLimit(budget);
 		const signal = AbortSignal.any([this.signal, timer.signal]);
+		const sources = new AttemptSources();
 		try {
-			const body = request.body ? await request.body() : undefined;
+			const body = request.body ? await request.body(sources) : undefined;
 			let url = `${this.baseUrl}${request.path}`;
 			let qs = request.qs;
 			for (let hop = 0; ; hop++) {
@@ -384,6 +391,7 @@ export class ConvertlyClient {
 			}
 		} finally {
 			timer.clear();
+			sources.close();
 		}
 	}
 

@@ -7,6 +7,17 @@ import { jobItemsWithFiles } from '../jobs/files';
 import type { ConvertlyJob } from '../jobs/job';
 import { CancelledError, ConvertlyClient } from '../transport';
 
+export const TEST_EVENT_NOTE =
+	'This is a test event from the Convertly dashboard (Send test event): its job ID is all zeros and names no job, so no job was fetched. Real events carry the ID of a job.';
+
+/**
+ * The dashboard's "Send test event" names a job whose ID is all zeros (the nil UUID; the
+ * simulator used 00000000-0000-4000-8000-000000000000): no such job exists, so it is not fetched.
+ */
+export function isTestEvent(jobId: string): boolean {
+	return /^0{8}-0{4}-[04]0{3}-[08]0{3}-0{12}$/i.test(jobId);
+}
+
 /**
  * Adds the full job (`job`) to each event, read with the Convertly API credential through the
  * Convertly node's own client (retries, rate limits, error messages), and optionally the job's
@@ -29,6 +40,10 @@ export async function enrichEvents(
 					itemIndex,
 					description: 'Only job events (conversions, media tools) name a job. Turn off "Fetch Job" for other events.',
 				});
+			}
+			if (isTestEvent(jobId)) {
+				output.push({ json: { ...event, job: null, note: TEST_EVENT_NOTE }, pairedItem: { item: itemIndex } });
+				continue;
 			}
 			const job = await getJob(client, jobId, { itemIndex });
 			const item: INodeExecutionData = { json: { ...event, job }, pairedItem: { item: itemIndex } };

@@ -7,7 +7,7 @@ import type { ConvertlyJob } from '../../jobs/job';
 import { describeFiles } from '../../jobs/job';
 import { readJobId } from '../../jobs/jobId';
 import { asJsonObject, convertlyErrorText, quote } from '../../transport/errors';
-import { jobIdDescription, optionsCollection } from '../common.descriptions';
+import { CANCELLABLE_JOB_SEARCH_METHOD, jobIdDescription, optionsCollection } from '../common.descriptions';
 import type { OperationMeta } from '../types';
 
 export const meta: OperationMeta = {
@@ -22,7 +22,8 @@ const showFor = { resource: ['job'], operation: ['cancel'] };
 export const description: INodeProperties[] = [
 	jobIdDescription(
 		showFor,
-		'The Convertly job to cancel: pick one of the recent jobs, or give its ID (a UUID such as a755a89a-3a63-4f3e-88ff-7fef50d42d7d, usually mapped from the jobId field of an earlier node). Only jobs that are still pending can be cancelled.',
+		'The Convertly job to cancel: pick one of the recent jobs, or give its ID (a UUID such as a755a89a-3a63-4f3e-88ff-7fef50d42d7d, usually mapped from the jobId field of an earlier node). Only jobs that are still pending can be cancelled, so the list shows only those.',
+		{ searchMethod: CANCELLABLE_JOB_SEARCH_METHOD, listPlaceholder: 'Select a pending job...' },
 	),
 	optionsCollection(showFor, [
 		{

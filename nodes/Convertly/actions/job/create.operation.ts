@@ -34,7 +34,11 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'convert',
 		options: [
-			{ name: 'Compress', value: 'compress', description: 'Make files smaller, keeping their format where possible' },
+			{
+				name: 'Compress',
+				value: 'compress',
+				description: 'Make files smaller, keeping each file’s own format where possible (a PNG stays a PNG), at the Quality set below',
+			},
 			{ name: 'Convert', value: 'convert', description: 'Convert files to another format' },
 		],
 		displayOptions: { show: showFor },
@@ -55,8 +59,11 @@ export const description: INodeProperties[] = [
 		name: 'format',
 		type: 'options',
 		default: 'webp',
-		description: 'The format of the result files',
+		description: 'The format of the result files (Convert)',
+		hint: 'Convert: the format the files are converted to. Compress keeps each file’s own format where it can (a PNG stays a PNG); Convertly requires a format on every job, so this one is still sent.',
 		options: CONVERT_FORMATS.map(([value, kind]) => ({ name: value.toUpperCase(), value, description: kind })),
+		// Shown for Compress too: n8n drops a hidden parameter's saved value at run time, and a
+		// saved compress job's Format must keep being sent as it was.
 		displayOptions: { show: showFor },
 	},
 	{
@@ -64,17 +71,18 @@ export const description: INodeProperties[] = [
 		name: 'resize',
 		type: 'options',
 		default: 'original',
-		description: 'Resize images with one of Convertly’s presets, or to a fixed width or height',
+		description:
+			'Scale images down to a size made for where they will be used (Convertly’s presets, which keep the proportions), or to a fixed width or height',
 		options: [
-			{ name: 'E-Commerce', value: 'ecommerce' },
-			{ name: 'Email', value: 'email' },
+			{ name: 'Email', value: 'email', description: 'Small enough to attach to or show in an email' },
 			{ name: 'Fixed Height', value: 'height', description: 'Scale to a height in pixels, keeping the aspect ratio' },
 			{ name: 'Fixed Width', value: 'width', description: 'Scale to a width in pixels, keeping the aspect ratio' },
-			{ name: 'Instagram', value: 'instagram' },
-			{ name: 'LinkedIn', value: 'linkedin' },
-			{ name: 'Original Size', value: 'original', description: 'Do not resize' },
-			{ name: 'Square', value: 'square' },
-			{ name: 'Website', value: 'website' },
+			{ name: 'Instagram Post', value: 'instagram', description: 'The size of a picture in an Instagram feed post' },
+			{ name: 'LinkedIn Post', value: 'linkedin', description: 'The size of a picture in a LinkedIn post' },
+			{ name: 'Original Size', value: 'original', description: 'Keep each file’s size in pixels' },
+			{ name: 'Product Photo (E-Commerce)', value: 'ecommerce', description: 'The size of a product photo in an online shop' },
+			{ name: 'Square', value: 'square', description: 'A square picture, such as a profile or a grid image' },
+			{ name: 'Web Page', value: 'website', description: 'The size of a picture on a web page' },
 		],
 		displayOptions: { show: showFor },
 	},
@@ -95,12 +103,13 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...showFor, resize: ['height'] } },
 	},
 	{
-		displayName: 'Compression',
+		displayName: 'Quality',
 		name: 'compression',
 		type: 'number',
 		default: 82,
 		typeOptions: { minValue: 1, maxValue: 100 },
-		description: 'Quality from 1 (smallest files) to 100 (best quality)',
+		description:
+			'From 1 (smallest files, visibly lower quality) to 100 (best quality, largest files). 82 is Convertly’s default, a good balance for photos.',
 		displayOptions: { show: showFor },
 	},
 	...waitDescription(showFor),
