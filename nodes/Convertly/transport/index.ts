@@ -667,7 +667,7 @@ export function transferAllowanceMs(bytes = 0): number {
 }
 
 /**
- * A signal that aborts after `ms` (and calls `onExpiry`), without setTimeout, which n8n's rules
+ * A signal that aborts after `ms` (and calls `onExpiry`), without a timer call, which n8n’s rules
  * forbid in node code. The listener is what keeps Node from collecting the timeout signal before
  * it fires; `clear()` removes it once the work is done, so finished requests hold nothing.
  */
@@ -717,7 +717,7 @@ function boundBody(
 	});
 	const onStop = () => bounded.destroy(new DownloadBoundError('speed'));
 	stop.signal.addEventListener('abort', onStop, { once: true });
-	// One timer per window, chained: n8n's rules allow no setTimeout in node code.
+	// One timer per window, chained: n8n's rules allow no timer calls in node code.
 	let window = { clear: () => {} };
 	const watch = (from: number) => {
 		window = timeLimit(REQUEST_LIMITS.downloadWindowMs, () => {
