@@ -104,16 +104,27 @@ describe(`n8n ${N8N_VERSION} CLI: import and execute the example workflows`, () 
 	});
 
 	after(async () => {
+		if (segfaulted.length > 0) console.log(`[e2e] n8n ${N8N_VERSION} execute ended by SIGSEGV and was run once more: ${segfaulted.join(', ')}`);
 		await simulator?.close();
 		await new Promise((resolve) => (sourceServer ? sourceServer.server.close(resolve) : resolve()));
 		delete process.env.N8N_RESTRICT_FILE_ACCESS_TO;
 		for (const folder of [userFolder, scratch, files]) if (folder) fs.rmSync(folder, { recursive: true, force: true });
 	});
 
+	// n8n 1.123.81 on Node 24 now and then ends `execute` by SIGSEGV after printing its complete
+	// result (also with a Manual Trigger → No Op workflow, task runners on or off): on 1.x such a run
+	// is run once more, and named at the end.
+	const segfaulted = [];
 	async function execute(workflowId) {
-		simulator.resetStats();
-		const result = await n8nCli(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput']);
-		return { ...result, requests: simulator.requests() };
+		for (let attempt = 1; ; attempt++) {
+			simulator.resetStats();
+			const result = await n8nCli(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput']);
+			if (ON_1X && result.signal === 'SIGSEGV' && attempt === 1) {
+				segfaulted.push(workflowId);
+				continue;
+			}
+			return { ...result, requests: simulator.requests() };
+		}
 	}
 
 	it('get a job: outputs the job as Convertly returned it, sent with Authorization: Bearer', async () => {
