@@ -12,13 +12,16 @@ const { createHash } = require('node:crypto');
 const http = require('node:http');
 
 const { deriveResult, imageSize, makePng, makeZip, readArchive, startSimulator } = require('../simulator');
-const { ROOT, makeUserFolder, n8nCli, nodeOutputs, parseRawOutput } = require('./lib');
+const { ROOT, RUNTIME_NAME, N8N_VERSION, makeUserFolder, n8nCli, nodeOutputs, parseRawOutput } = require('./lib');
 
 const EXAMPLES = path.join(ROOT, 'examples');
 const readExample = (file) => JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
 const SIMULATOR_CREDENTIAL = 'cvlySimulator001';
 
-describe('n8n CLI: import and execute the example workflows', () => {
+// N8N_E2E_RUNTIME=1x runs this tier against the last n8n 1.x (e2e/n8n1-runtime) instead of 2.x.
+const ON_1X = RUNTIME_NAME === '1x';
+
+describe(`n8n ${N8N_VERSION} CLI: import and execute the example workflows`, () => {
 	let simulator;
 	let userFolder;
 	let scratch;
@@ -40,6 +43,8 @@ describe('n8n CLI: import and execute the example workflows', () => {
 	const sourceRequests = [];
 
 	before(async () => {
+		assert.ok(N8N_VERSION, `n8n is not installed: source scripts/n8n-runtime.sh${ON_1X ? ' with N8N_E2E_RUNTIME=1x' : ''} first`);
+		assert.equal(N8N_VERSION.split('.')[0], ON_1X ? '1' : '2', `N8N_E2E_RUNTIME=${RUNTIME_NAME} but n8n is ${N8N_VERSION}`);
 		simulator = await startSimulator({ fixture: path.join(ROOT, 'simulator', 'demo-fixture.json') });
 		simulator.addJob({ jobId: waitJobId, totalFiles: 3, pendingMs: 1000, processingMs: 2500, startsOnFirstRead: true });
 		// A failure from two days ago, which the failed-jobs example must not count as recent.
@@ -99,16 +104,27 @@ describe('n8n CLI: import and execute the example workflows', () => {
 	});
 
 	after(async () => {
+		if (segfaulted.length > 0) console.log(`[e2e] n8n ${N8N_VERSION} execute ended by SIGSEGV and was run once more: ${segfaulted.join(', ')}`);
 		await simulator?.close();
 		await new Promise((resolve) => (sourceServer ? sourceServer.server.close(resolve) : resolve()));
 		delete process.env.N8N_RESTRICT_FILE_ACCESS_TO;
 		for (const folder of [userFolder, scratch, files]) if (folder) fs.rmSync(folder, { recursive: true, force: true });
 	});
 
+	// n8n 1.123.81 on Node 24 now and then ends `execute` by SIGSEGV after printing its complete
+	// result (also with a Manual Trigger → No Op workflow, task runners on or off): on 1.x such a run
+	// is run once more, and named at the end.
+	const segfaulted = [];
 	async function execute(workflowId) {
-		simulator.resetStats();
-		const result = await n8nCli(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput']);
-		return { ...result, requests: simulator.requests() };
+		for (let attempt = 1; ; attempt++) {
+			simulator.resetStats();
+			const result = await n8nCli(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput']);
+			if (ON_1X && result.signal === 'SIGSEGV' && attempt === 1) {
+				segfaulted.push(workflowId);
+				continue;
+			}
+			return { ...result, requests: simulator.requests() };
+		}
 	}
 
 	it('get a job: outputs the job as Convertly returned it, sent with Authorization: Bearer', async () => {
@@ -161,7 +177,11 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		assert.ok(statuses.includes('processing'));
 	});
 
-	it('error branch: the missing job leaves on the error output, the good one on the main output', async () => {
+	// n8n 1.x (n8n-core 1.122) sends an item to the error output only when its JSON is { error } or
+	// { error, message }; the node's error items are { error, details }, so on 1.x they stay on the
+	// main output. A node matter (reported, nodes/ untouched here): a todo on 1.x until it is fixed.
+	const errorOutputOn1x = ON_1X && { todo: 'n8n 1.x keeps the node’s { error, details } items on the main output' };
+	it('error branch: the missing job leaves on the error output, the good one on the main output', errorOutputOn1x || {}, async () => {
 		const result = await execute('cvlyExampleError');
 		assert.equal(result.code, 0, result.stdout + result.stderr);
 		const run = parseRawOutput(result.stdout);
@@ -214,8 +234,10 @@ describe('n8n CLI: import and execute the example workflows', () => {
 		assert.equal(run.status, 'success');
 		const [items] = nodeOutputs(run, 'Convertly');
 		assert.deepEqual(items.map((item) => item.json.filename).sort(), ['blue.webp', 'red.webp']);
-		// The output items carry n8n binary data stored by its filesystem mode, not the bytes.
-		assert.ok(items.every((item) => item.binary.data.id?.startsWith('filesystem')));
+		// The output items carry n8n binary data stored by its filesystem mode (2.x's default), not the
+		// bytes; n8n 1.x's default mode keeps the bytes (base64) in the item itself.
+		if (ON_1X) assert.ok(items.every((item) => item.binary.data.id === undefined && item.binary.data.data.length > 0));
+		else assert.ok(items.every((item) => item.binary.data.id?.startsWith('filesystem')));
 		for (const [name, bytes] of Object.entries(images)) {
 			const written = fs.readFileSync(path.join(files, 'out', name.replace('.png', '.webp')));
 			assert.deepEqual(written, deriveResult(bytes, { jobType: 'convert', format: 'webp', compression: 82 }));

@@ -9,8 +9,20 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const RUNTIME = path.join(ROOT, 'e2e', 'n8n-runtime');
-const N8N_BIN = process.env.N8N_BIN ?? path.join(RUNTIME, 'node_modules', '.bin', 'n8n');
+// N8N_E2E_RUNTIME=1x: the last n8n 1.x (e2e/n8n1-runtime, installed by `N8N_E2E_RUNTIME=1x source
+// scripts/n8n-runtime.sh`); unset or 2x: the pinned 2.x (e2e/n8n-runtime, or $N8N_BIN).
+const RUNTIME_NAME = process.env.N8N_E2E_RUNTIME || '2x';
+if (!['1x', '2x'].includes(RUNTIME_NAME)) throw new Error(`N8N_E2E_RUNTIME=${RUNTIME_NAME}: expected 1x or 2x`);
+const RUNTIME = path.join(ROOT, 'e2e', RUNTIME_NAME === '1x' ? 'n8n1-runtime' : 'n8n-runtime');
+const N8N_BIN = (RUNTIME_NAME === '2x' && process.env.N8N_BIN) || path.join(RUNTIME, 'node_modules', '.bin', 'n8n');
+/** The version of the n8n that N8N_BIN runs (from its package.json; undefined when not installed). */
+const N8N_VERSION = (() => {
+	try {
+		return JSON.parse(fs.readFileSync(path.join(path.dirname(fs.realpathSync(N8N_BIN)), '..', 'package.json'), 'utf8')).version;
+	} catch {
+		return undefined;
+	}
+})();
 const ENCRYPTION_KEY = 'convertly-e2e-encryption-key';
 const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,7 +58,7 @@ function n8nEnv(userFolder, extra = {}) {
 	};
 }
 
-/** Runs an n8n CLI command to completion; resolves to { code, stdout, stderr, ms }. */
+/** Runs an n8n CLI command to completion; resolves to { code, signal, stdout, stderr, ms }. */
 function n8nCli(userFolder, args, { brokerPort = Number(process.env.E2E_N8N_BROKER_PORT ?? 5691), timeoutMs = 120_000 } = {}) {
 	return new Promise((resolve, reject) => {
 		const startedAt = Date.now();
@@ -67,11 +79,13 @@ function n8nCli(userFolder, args, { brokerPort = Number(process.env.E2E_N8N_BROK
 			reject(new Error(`n8n ${args.join(' ')} took over ${timeoutMs} ms\n${stdout}\n${stderr}`));
 		}, timeoutMs);
 		child.on('error', reject);
-		child.on('close', (code) => {
+		child.on('close', (code, signal) => {
 			clearTimeout(timer);
 			killGroup(child.pid); // its task runner, if any, goes with it
 			if (file) fs.rmSync(file, { force: true });
-			resolve({ code, stdout, stderr, ms: Date.now() - startedAt });
+			// A signal's name goes to stderr, so that a test's `code` assertion shows what ended it.
+			if (signal) stderr += `\n[e2e] n8n ${args[0]} ended by ${signal}`;
+			resolve({ code, signal, stdout, stderr, ms: Date.now() - startedAt });
 		});
 	});
 }
@@ -306,7 +320,9 @@ async function openEditor(baseUrl, { profilePrefix = 'convertly-chromium-', owne
 module.exports = {
 	ROOT,
 	RUNTIME,
+	RUNTIME_NAME,
 	N8N_BIN,
+	N8N_VERSION,
 	ARTIFACTS,
 	OWNER,
 	SIMULATOR_CREDENTIAL_NAME,

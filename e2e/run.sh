@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:e2e`: the package in a real n8n. Installs the pinned Node 24 + n8n (first run) and
 # Debian's Chromium (as root, when missing), builds the package, then runs the CLI tier and the
-# server + browser tier with Node's test runner. Everything started is stopped by PID on exit.
+# server + browser tier with Node's test runner, the queue tier, and the CLI tier again against the
+# last n8n 1.x. Everything started is stopped by PID on exit.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -48,4 +49,14 @@ trap 'cleanup; rm -rf "$QUEUE_TMP"' EXIT INT TERM
 queue_started=$SECONDS
 TMPDIR="$QUEUE_TMP" node --test --test-concurrency=1 e2e/queue.test.js
 echo "[e2e] queue tier took $((SECONDS - queue_started)) s; process logs in e2e/artifacts/queue/"
+
+# CLI tier again against the last n8n 1.x (e2e/n8n1-runtime; installed the first time, about
+# 3 minutes). The runtime script re-exports N8N_BIN/N8N_VERSION for it.
+n8n1_started=$SECONDS
+export N8N_E2E_RUNTIME=1x
+source scripts/n8n-runtime.sh
+echo "[e2e] n8n $N8N_VERSION on node $(node -v) (runtime ready after $((SECONDS - n8n1_started)) s)"
+node --test --test-concurrency=1 e2e/cli.test.js
+unset N8N_E2E_RUNTIME
+echo "[e2e] n8n 1.x CLI tier took $((SECONDS - n8n1_started)) s"
 echo "[e2e] done in $((SECONDS - started)) s; screenshots in e2e/artifacts/"

@@ -2,11 +2,17 @@
 # Sourced by scripts/dev.sh and e2e/run.sh: makes sure a pinned Node 24 and the pinned n8n from
 # e2e/n8n-runtime/package-lock.json are installed (git-ignored, about 4 minutes the first time),
 # then exports the environment that every n8n command of ours uses.
+# N8N_E2E_RUNTIME=1x selects the last n8n 1.x release from e2e/n8n1-runtime/ instead (the CLI
+# tier against 1.x); N8N_RUNTIME_DIR is exported either way.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODE24_VERSION=24.21.0
-RUNTIME_DIR="$ROOT/e2e/n8n-runtime"
+case "${N8N_E2E_RUNTIME:-}" in
+	'' | 2x) RUNTIME_DIR="$ROOT/e2e/n8n-runtime" ;;
+	1x) RUNTIME_DIR="$ROOT/e2e/n8n1-runtime" ;;
+	*) printf '[n8n-runtime] N8N_E2E_RUNTIME=%s: expected 1x or 2x (the default)\n' "$N8N_E2E_RUNTIME" >&2; exit 1 ;;
+esac
 DEV_DIR="$ROOT/.n8n-dev"
 
 log() { printf '[n8n-runtime] %s\n' "$*" >&2; }
@@ -33,7 +39,7 @@ ensure_n8n() {
 	local stamp="$RUNTIME_DIR/node_modules/.convertly-installed"
 	local sqlite_binding="$RUNTIME_DIR/node_modules/sqlite3/build/Release/node_sqlite3.node"
 	if ! { [ -f "$stamp" ] && cmp -s "$stamp" "$RUNTIME_DIR/package-lock.json"; }; then
-		log "installing n8n from e2e/n8n-runtime/package-lock.json (a few minutes the first time)"
+		log "installing n8n from ${RUNTIME_DIR#"$ROOT"/}/package-lock.json (a few minutes the first time)"
 		# Install scripts are skipped: kafka's tries to download from GitHub. sqlite3 is built below.
 		(cd "$RUNTIME_DIR" && PATH="$NODE24_BIN:$PATH" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
 		cp "$RUNTIME_DIR/package-lock.json" "$stamp"
@@ -52,7 +58,8 @@ ensure_n8n
 export PATH="$NODE24_BIN:$PATH"
 N8N_BIN="$RUNTIME_DIR/node_modules/.bin/n8n"
 N8N_VERSION=$(node -p "require('$RUNTIME_DIR/node_modules/n8n/package.json').version")
-export N8N_BIN N8N_VERSION
+N8N_RUNTIME_DIR="$RUNTIME_DIR"
+export N8N_BIN N8N_VERSION N8N_RUNTIME_DIR
 
 # Quiet, local-only n8n: no telemetry, no version checks, no templates, no personalization survey.
 export N8N_LISTEN_ADDRESS=127.0.0.1 N8N_HOST=127.0.0.1 N8N_PROTOCOL=http N8N_SECURE_COOKIE=false
