@@ -316,6 +316,17 @@ function writeResults(name, full, results) {
  * folder, child processes tracked so that a crash or Ctrl-C kills them, and both removed by
  * cleanUp(), which also runs on exit, SIGINT and SIGTERM.
  */
+/**
+ * Extra Node flags for the measured children, for profiling: BENCH_CHILD_NODE_ARGS (e.g.
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof"), given to every child whose mode matches
+ * BENCH_CHILD_FILTER (a regular expression; all children when unset). Not for measured runs.
+ */
+function childNodeArgs(mode) {
+	const extra = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const filter = process.env.BENCH_CHILD_FILTER;
+	return filter && !new RegExp(filter).test(mode) ? [] : extra;
+}
+
 function benchProcesses(script) {
 	const running = new Set();
 	let workDir;
@@ -353,7 +364,7 @@ function benchProcesses(script) {
 		fs.mkdirSync(path.join(own, 'n8n'));
 		try {
 			const proc = track(
-				spawn(process.execPath, ['--expose-gc', '--no-warnings', script, '--child', mode, '--args', JSON.stringify({ ...args, dir: own })], {
+				spawn(process.execPath, ['--expose-gc', '--no-warnings', ...childNodeArgs(mode), script, '--child', mode, '--args', JSON.stringify({ ...args, dir: own })], {
 					stdio: ['ignore', 'pipe', 'inherit'],
 					env: { ...process.env, TMPDIR: path.join(own, 'tmp'), N8N_USER_FOLDER: path.join(own, 'n8n') },
 				}),
