@@ -195,6 +195,27 @@ async function checkUpload(sim, label, size, sha256, result) {
 	return { putSha256: put.sha256, storedSha256: file.sha256, bytes: file.sizeBytes, apiRequests: apiCalls, putWithKey: put.withKey };
 }
 
+/**
+ * CPU ms the simulator process has used so far (Linux /proc, clock ticks of 10 ms), or undefined
+ * elsewhere: the receiving side of the PUT (its sha256 and its disk writes) costs both clients alike.
+ */
+function simulatorCpuMs(sim) {
+	try {
+		const fields = fs.readFileSync(`/proc/${sim.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Runs a (j) client and adds the simulator's CPU ms during it (`simulatorCpuMs`). */
+async function withSimulatorCpu(sim, run) {
+	const before = simulatorCpuMs(sim);
+	const result = await run();
+	const after = simulatorCpuMs(sim);
+	return { ...result, simulatorCpuMs: before === undefined || after === undefined ? null : after - before };
+}
+
 async function caseJ(sim, common, file, size, rounds) {
 	out('  hashing the input file …');
 	const { sha256 } = await sha256File(file);
@@ -203,14 +224,14 @@ async function caseJ(sim, common, file, size, rounds) {
 		// Node first in odd rounds, last in even ones: a load that rises or falls during a round
 		// (another job on the machine) does not always favour the same client.
 		const runNodeClient = async () => {
-			const result = await child('jNode', { ...common, file });
+			const result = await withSimulatorCpu(sim, () => child('jNode', { ...common, file }));
 			return { node: result, nodeCheck: await checkUpload(sim, '(j) node', size, sha256, result) };
 		};
 		const nodeFirst = round % 2 === 0;
 		const first = nodeFirst ? await runNodeClient() : undefined;
 		const rawClients = [];
 		for (const readKiB of [64, 1024]) {
-			const raw = await child('jRaw', { ...common, file, readKiB });
+			const raw = await withSimulatorCpu(sim, () => child('jRaw', { ...common, file, readKiB }));
 			raw.check = await checkUpload(sim, `(j) raw ${readKiB} KiB`, size, sha256, raw);
 			rawClients.push(raw);
 		}
@@ -223,7 +244,7 @@ async function caseJ(sim, common, file, size, rounds) {
 		const each = rawClients.map((client) => `${client.variant} ${(size / MiB / (client.rawMs / 1000)).toFixed(0)}`).join(', ');
 		const cpu = [node.nodeCpuMs, ...rawClients.map((client) => client.cpuMs)].map((ms) => (ms / 1000).toFixed(2)).join(' / ');
 		out(
-			`  (j) round ${round + 1} (${nodeFirst ? 'node first' : 'raw first'}): node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}) = ${(nodeMBps / rawMBps).toFixed(2)}×, node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node's 3 steps / raw 64 KiB / raw 1 MiB ${cpu} (node's whole workflow with the Input node's copy ${(node.cpuMs / 1000).toFixed(2)}); load ${load.toFixed(1)}`,
+			`  (j) round ${round + 1} (${nodeFirst ? 'node first' : 'raw first'}): node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}) = ${(nodeMBps / rawMBps).toFixed(2)}×, node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node's 3 steps / raw 64 KiB / raw 1 MiB ${cpu} (node's whole workflow with the Input node's copy ${(node.cpuMs / 1000).toFixed(2)}); simulator CPU s node / raw 64 KiB / raw 1 MiB ${[node, ...rawClients].map((client) => (client.simulatorCpuMs === null ? '?' : (client.simulatorCpuMs / 1000).toFixed(1))).join(' / ')}; load ${load.toFixed(1)}`,
 		);
 	}
 	const summary = throughputSummary(size, runs, {
@@ -234,6 +255,13 @@ async function caseJ(sim, common, file, size, rounds) {
 	// CPU seconds per GiB of the Convertly node alone (its 3 steps), comparable with cpuSecondsPerGiB.raw.
 	summary.nodeCpuSecondsPerGiB = spread(runs.map((run) => run.node.nodeCpuMs / 1000 / (size / GiB)));
 	summary.loadPerRound = spread(runs.map((run) => run.load));
+	// The simulator's CPU seconds per GiB while each client ran (whole child, warm-up included): the receiving side.
+	if (runs.every((run) => run.node.simulatorCpuMs !== null && run.raw.simulatorCpuMs !== null)) {
+		summary.simulatorCpuSecondsPerGiB = {
+			node: spread(runs.map((run) => run.node.simulatorCpuMs / 1000 / (size / GiB))),
+			raw: spread(runs.map((run) => run.raw.simulatorCpuMs / 1000 / (size / GiB))),
+		};
+	}
 	return summary;
 }
 
