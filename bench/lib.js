@@ -81,7 +81,11 @@ async function measured(work, { parts: withParts = true } = {}) {
 	const peakReset = memory.resetPeak();
 	let sampled = baseline;
 	let sampledUsage = baselineUsage;
+	// CPU time (user + system, µs) at each sample, for cpuBetween(): a phase's own CPU time.
+	const cpuSamples = [];
 	const sample = () => {
+		const cpuNow = process.cpuUsage();
+		cpuSamples.push([Date.now(), cpuNow.user + cpuNow.system]);
 		const usage = process.memoryUsage();
 		if (usage.rss > sampled) {
 			sampled = usage.rss;
@@ -103,6 +107,7 @@ async function measured(work, { parts: withParts = true } = {}) {
 	};
 	const startedAt = performance.now();
 	const cpuBefore = process.cpuUsage();
+	sample();
 	let value;
 	try {
 		value = await work({ peakSoFar });
@@ -112,9 +117,20 @@ async function measured(work, { parts: withParts = true } = {}) {
 	const wallMs = performance.now() - startedAt;
 	const cpu = process.cpuUsage(cpuBefore);
 	const peak = peakSoFar();
+	/**
+	 * CPU ms this process spent between two epoch-ms times (e.g. one node's startTime and its end),
+	 * from the 10 ms samples: the last sample at or before `from` to the first at or after `to`, so
+	 * at most about 20 ms of CPU too much.
+	 */
+	const cpuBetween = (from, to) => {
+		const before = cpuSamples.filter(([at]) => at <= from).pop() ?? cpuSamples[0];
+		const after = cpuSamples.find(([at]) => at >= to) ?? cpuSamples[cpuSamples.length - 1];
+		return before && after ? (after[1] - before[1]) / 1000 : undefined;
+	};
 	return {
 		value,
 		wallMs,
+		cpuBetween,
 		memory: {
 			// CPU time this process spent (user + system): unlike wall time, barely moved by other load.
 			cpuMs: (cpu.user + cpu.system) / 1000,
@@ -316,6 +332,17 @@ function writeResults(name, full, results) {
  * folder, child processes tracked so that a crash or Ctrl-C kills them, and both removed by
  * cleanUp(), which also runs on exit, SIGINT and SIGTERM.
  */
+/**
+ * Extra Node flags for the measured children, for profiling: BENCH_CHILD_NODE_ARGS (e.g.
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof"), given to every child whose mode matches
+ * BENCH_CHILD_FILTER (a regular expression; all children when unset). Not for measured runs.
+ */
+function childNodeArgs(mode) {
+	const extra = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const filter = process.env.BENCH_CHILD_FILTER;
+	return filter && !new RegExp(filter).test(mode) ? [] : extra;
+}
+
 function benchProcesses(script) {
 	const running = new Set();
 	let workDir;
@@ -353,7 +380,7 @@ function benchProcesses(script) {
 		fs.mkdirSync(path.join(own, 'n8n'));
 		try {
 			const proc = track(
-				spawn(process.execPath, ['--expose-gc', '--no-warnings', script, '--child', mode, '--args', JSON.stringify({ ...args, dir: own })], {
+				spawn(process.execPath, ['--expose-gc', '--no-warnings', ...childNodeArgs(mode), script, '--child', mode, '--args', JSON.stringify({ ...args, dir: own })], {
 					stdio: ['ignore', 'pipe', 'inherit'],
 					env: { ...process.env, TMPDIR: path.join(own, 'tmp'), N8N_USER_FOLDER: path.join(own, 'n8n') },
 				}),

@@ -70,9 +70,11 @@ const children = {
 		await runNode(engine, args, uploadParameters, [item(warm, 'warm-up.mp4')]);
 		fs.rmSync(warm, { force: true });
 		await admin(args.simUrl, '/reset', {});
-		const { value, wallMs, memory: mem } = await measuredRss(() => runNode(engine, args, uploadParameters, [item(args.file, 'input.mp4')]));
+		const { value, wallMs, cpuBetween, memory: mem } = await measuredRss(() => runNode(engine, args, uploadParameters, [item(args.file, 'input.mp4')]));
 		const stored = value.items[0]?.json ?? {};
-		return { nodeMs: value.nodeMs, inputNodeMs: value.inputMs, workflowMs: wallMs, fileId: stored.id, sizeBytes: stored.size_bytes ?? stored.sizeBytes, ...mem };
+		// The Convertly node's own CPU time (its 3 steps, as the raw client's cpuMs), without the Input node's copy into n8n's store.
+		const nodeCpuMs = cpuBetween(value.nodeStartedAt, value.nodeStartedAt + value.nodeMs);
+		return { nodeMs: value.nodeMs, inputNodeMs: value.inputMs, workflowMs: wallMs, nodeCpuMs, fileId: stored.id, sizeBytes: stored.size_bytes ?? stored.sizeBytes, ...mem };
 	},
 
 	/** (j) raw: undici doing the same 3 steps, the PUT streamed from disk (`args.readKiB` per read). */
@@ -193,32 +195,74 @@ async function checkUpload(sim, label, size, sha256, result) {
 	return { putSha256: put.sha256, storedSha256: file.sha256, bytes: file.sizeBytes, apiRequests: apiCalls, putWithKey: put.withKey };
 }
 
+/**
+ * CPU ms the simulator process has used so far (Linux /proc, clock ticks of 10 ms), or undefined
+ * elsewhere: the receiving side of the PUT (its sha256 and its disk writes) costs both clients alike.
+ */
+function simulatorCpuMs(sim) {
+	try {
+		const fields = fs.readFileSync(`/proc/${sim.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Runs a (j) client and adds the simulator's CPU ms during it (`simulatorCpuMs`). */
+async function withSimulatorCpu(sim, run) {
+	const before = simulatorCpuMs(sim);
+	const result = await run();
+	const after = simulatorCpuMs(sim);
+	return { ...result, simulatorCpuMs: before === undefined || after === undefined ? null : after - before };
+}
+
 async function caseJ(sim, common, file, size, rounds) {
 	out('  hashing the input file …');
 	const { sha256 } = await sha256File(file);
 	const runs = [];
 	for (let round = 0; round < rounds; round++) {
-		const node = await child('jNode', { ...common, file });
-		const nodeCheck = await checkUpload(sim, '(j) node', size, sha256, node);
+		// Node first in odd rounds, last in even ones: a load that rises or falls during a round
+		// (another job on the machine) does not always favour the same client.
+		const runNodeClient = async () => {
+			const result = await withSimulatorCpu(sim, () => child('jNode', { ...common, file }));
+			return { node: result, nodeCheck: await checkUpload(sim, '(j) node', size, sha256, result) };
+		};
+		const nodeFirst = round % 2 === 0;
+		const first = nodeFirst ? await runNodeClient() : undefined;
 		const rawClients = [];
 		for (const readKiB of [64, 1024]) {
-			const raw = await child('jRaw', { ...common, file, readKiB });
+			const raw = await withSimulatorCpu(sim, () => child('jRaw', { ...common, file, readKiB }));
 			raw.check = await checkUpload(sim, `(j) raw ${readKiB} KiB`, size, sha256, raw);
 			rawClients.push(raw);
 		}
+		const { node, nodeCheck } = first ?? (await runNodeClient());
 		const raw = rawClients.reduce((a, b) => (b.rawMs < a.rawMs ? b : a));
 		const nodeMBps = size / MiB / (node.nodeMs / 1000);
 		const rawMBps = size / MiB / (raw.rawMs / 1000);
-		runs.push({ node: { ...node, check: nodeCheck }, raw, rawClients, nodeMBps, rawMBps, ratio: nodeMBps / rawMBps });
+		const load = os.loadavg()[0];
+		runs.push({ order: nodeFirst ? 'node first' : 'raw first', load, node: { ...node, check: nodeCheck }, raw, rawClients, nodeMBps, rawMBps, ratio: nodeMBps / rawMBps });
 		const each = rawClients.map((client) => `${client.variant} ${(size / MiB / (client.rawMs / 1000)).toFixed(0)}`).join(', ');
-		const cpu = [node, ...rawClients].map((client) => (client.cpuMs / 1000).toFixed(1)).join(' / ');
-		out(`  (j) round ${round + 1}: node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}), node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node / raw 64 KiB / raw 1 MiB ${cpu}; load ${os.loadavg()[0].toFixed(1)}`);
+		const cpu = [node.nodeCpuMs, ...rawClients.map((client) => client.cpuMs)].map((ms) => (ms / 1000).toFixed(2)).join(' / ');
+		out(
+			`  (j) round ${round + 1} (${nodeFirst ? 'node first' : 'raw first'}): node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}) = ${(nodeMBps / rawMBps).toFixed(2)}×, node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node's 3 steps / raw 64 KiB / raw 1 MiB ${cpu} (node's whole workflow with the Input node's copy ${(node.cpuMs / 1000).toFixed(2)}); simulator CPU s node / raw 64 KiB / raw 1 MiB ${[node, ...rawClients].map((client) => (client.simulatorCpuMs === null ? '?' : (client.simulatorCpuMs / 1000).toFixed(1))).join(' / ')}; load ${load.toFixed(1)}`,
+		);
 	}
-	return throughputSummary(size, runs, {
+	const summary = throughputSummary(size, runs, {
 		sha256,
 		method:
-			"node: File → Upload of one item whose file is in n8n's filesystem binary store (≥ 8 MiB: POST /api/uploads, PUT to the signed storage-origin URL without the key, POST /api/uploads/complete), timed by n8n's executionTime of the node; raw: undici request() on one connection doing the same 3 steps (its own signed URL, the PUT body an fs read stream, 64 KiB or 1 MiB reads, the faster counts); each in a fresh process after a 9 MiB 3-step warm-up, simulator in another; RSS growth from a baseline after warm-up and GC (n8n-core loaded), peak = max(10 ms samples, VmHWM reset at the baseline), over the whole workflow (the Input node copying the file into n8n's store included); every upload checked in the simulator: one PUT of all bytes without the key, its sha256 and the stored file's sha256 equal to the input file's, one complete, one stored file",
+			"node: File → Upload of one item whose file is in n8n's filesystem binary store (≥ 8 MiB: POST /api/uploads, PUT to the signed storage-origin URL without the key, POST /api/uploads/complete), timed by n8n's executionTime of the node; raw: undici request() on one connection doing the same 3 steps (its own signed URL, the PUT body an fs read stream, 64 KiB or 1 MiB reads, the faster counts); each in a fresh process after a 9 MiB 3-step warm-up, simulator in another; RSS growth from a baseline after warm-up and GC (n8n-core loaded), peak = max(10 ms samples, VmHWM reset at the baseline), over the whole workflow (the Input node copying the file into n8n's store included); every upload checked in the simulator: one PUT of all bytes without the key, its sha256 and the stored file's sha256 equal to the input file's, one complete, one stored file; rounds alternate which client goes first; CPU: the raw client's over its 3 steps, the node's over the Convertly node's own run (nodeCpuSecondsPerGiB, from 10 ms process.cpuUsage samples between its startTime and end) and over the whole workflow (cpuSecondsPerGiB.node, the Input node's copy of the file into n8n's store included)",
 	});
+	// CPU seconds per GiB of the Convertly node alone (its 3 steps), comparable with cpuSecondsPerGiB.raw.
+	summary.nodeCpuSecondsPerGiB = spread(runs.map((run) => run.node.nodeCpuMs / 1000 / (size / GiB)));
+	summary.loadPerRound = spread(runs.map((run) => run.load));
+	// The simulator's CPU seconds per GiB while each client ran (whole child, warm-up included): the receiving side.
+	if (runs.every((run) => run.node.simulatorCpuMs !== null && run.raw.simulatorCpuMs !== null)) {
+		summary.simulatorCpuSecondsPerGiB = {
+			node: spread(runs.map((run) => run.node.simulatorCpuMs / 1000 / (size / GiB))),
+			raw: spread(runs.map((run) => run.raw.simulatorCpuMs / 1000 / (size / GiB))),
+		};
+	}
+	return summary;
 }
 
 async function listRequests(sim) {
