@@ -333,9 +333,13 @@ describe('n8n server and editor', () => {
 			// The old value is shown as it is (n8n's "legacy" display: no mode chosen yet).
 			assert.equal(await page.locator('[data-test-id="parameter-input-jobId"] [data-test-id="rlc-input"]').inputValue(), DONE_JOB);
 			// What the wait will do is visible without adding options.
-			const text = await panel.innerText();
+			// The Wait Options collection can render a moment after the panel: wait for each text.
 			for (const expected of ['holds its items', 'Poll Interval (Seconds)', 'Timeout (Seconds)', 'On Failure', 'On Timeout']) {
-				assert.ok(text.includes(expected), `the panel lacks "${expected}"`);
+				const shown = await panel
+					.filter({ hasText: expected })
+					.waitFor({ timeout: 10_000 })
+					.then(() => true, () => false);
+				assert.ok(shown, `the panel lacks "${expected}"`);
 			}
 			assert.equal(await page.locator('[data-test-id="parameter-input-timeout"] input').first().inputValue(), '300');
 			await page.screenshot({ path: path.join(ARTIFACTS, 'wait-settings.png') });
