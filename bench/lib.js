@@ -328,11 +328,6 @@ function writeResults(name, full, results) {
 }
 
 /**
- * The parent's bookkeeping for `script` (the file whose `--child <mode>` runs a client): a temp
- * folder, child processes tracked so that a crash or Ctrl-C kills them, and both removed by
- * cleanUp(), which also runs on exit, SIGINT and SIGTERM.
- */
-/**
  * Extra Node flags for the measured children, for profiling: BENCH_CHILD_NODE_ARGS (e.g.
  * "--cpu-prof --cpu-prof-dir=/tmp/prof"), given to every child whose mode matches
  * BENCH_CHILD_FILTER (a regular expression; all children when unset). Not for measured runs.
@@ -343,6 +338,11 @@ function childNodeArgs(mode) {
 	return filter && !new RegExp(filter).test(mode) ? [] : extra;
 }
 
+/**
+ * The parent's bookkeeping for `script` (the file whose `--child <mode>` runs a client): a temp
+ * folder, child processes tracked so that a crash or Ctrl-C kills them, and both removed by
+ * cleanUp(), which also runs on exit, SIGINT and SIGTERM.
+ */
 function benchProcesses(script) {
 	const running = new Set();
 	let workDir;

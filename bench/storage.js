@@ -228,6 +228,7 @@ async function caseJ(sim, common, file, size, rounds) {
 			return { node: result, nodeCheck: await checkUpload(sim, '(j) node', size, sha256, result) };
 		};
 		const nodeFirst = round % 2 === 0;
+		const order = nodeFirst ? 'node first' : 'raw first';
 		const first = nodeFirst ? await runNodeClient() : undefined;
 		const rawClients = [];
 		for (const readKiB of [64, 1024]) {
@@ -240,11 +241,11 @@ async function caseJ(sim, common, file, size, rounds) {
 		const nodeMBps = size / MiB / (node.nodeMs / 1000);
 		const rawMBps = size / MiB / (raw.rawMs / 1000);
 		const load = os.loadavg()[0];
-		runs.push({ order: nodeFirst ? 'node first' : 'raw first', load, node: { ...node, check: nodeCheck }, raw, rawClients, nodeMBps, rawMBps, ratio: nodeMBps / rawMBps });
+		runs.push({ order, load, node: { ...node, check: nodeCheck }, raw, rawClients, nodeMBps, rawMBps, ratio: nodeMBps / rawMBps });
 		const each = rawClients.map((client) => `${client.variant} ${(size / MiB / (client.rawMs / 1000)).toFixed(0)}`).join(', ');
 		const cpu = [node.nodeCpuMs, ...rawClients.map((client) => client.cpuMs)].map((ms) => (ms / 1000).toFixed(2)).join(' / ');
 		out(
-			`  (j) round ${round + 1} (${nodeFirst ? 'node first' : 'raw first'}): node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}) = ${(nodeMBps / rawMBps).toFixed(2)}×, node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node's 3 steps / raw 64 KiB / raw 1 MiB ${cpu} (node's whole workflow with the Input node's copy ${(node.cpuMs / 1000).toFixed(2)}); simulator CPU s node / raw 64 KiB / raw 1 MiB ${[node, ...rawClients].map((client) => (client.simulatorCpuMs === null ? '?' : (client.simulatorCpuMs / 1000).toFixed(1))).join(' / ')}; load ${load.toFixed(1)}`,
+			`  (j) round ${round + 1} (${order}): node ${nodeMBps.toFixed(0)} MiB/s, raw ${rawMBps.toFixed(0)} MiB/s (${each}) = ${(nodeMBps / rawMBps).toFixed(2)}×, node RSS growth ${node.growthMb.toFixed(1)} MB; CPU s node's 3 steps / raw 64 KiB / raw 1 MiB ${cpu} (node's whole workflow with the Input node's copy ${(node.cpuMs / 1000).toFixed(2)}); simulator CPU s node / raw 64 KiB / raw 1 MiB ${[node, ...rawClients].map((client) => (client.simulatorCpuMs === null ? '?' : (client.simulatorCpuMs / 1000).toFixed(1))).join(' / ')}; load ${load.toFixed(1)}`,
 		);
 	}
 	const summary = throughputSummary(size, runs, {
